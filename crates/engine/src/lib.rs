@@ -1,0 +1,39 @@
+//! # Accord engine
+//!
+//! All of Accord's domain logic — projects, import, search, coding,
+//! agreement, reconciliation, themes, export and REFI-QDA exchange — with no
+//! knowledge of Tauri, webviews or the UI. The desktop shell (`src-tauri`)
+//! and the `accord` command line are thin layers over this crate.
+//!
+//! A project is one SQLite file; everything else (the search index) is
+//! derived from it and rebuilt when missing or stale. Text positions are
+//! Unicode code points, end exclusive, everywhere in this crate.
+//!
+//! ```
+//! use accord_engine::Project;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let project = Project::create(dir.path().join("mentorship.accord"))?;
+//! let info = project.info()?;
+//! assert_eq!(info.sources, 0);
+//! assert_eq!(info.schema_version, accord_engine::SCHEMA_VERSION);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+pub mod import;
+mod migrations;
+mod project;
+pub mod store;
+
+pub use error::{Error, Problem, Result};
+pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
+pub use store::AuditEntry;
+
+impl Project {
+    /// The newest `limit` entries of the audit log, newest first.
+    pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
+        store::audit::recent(&self.conn, limit)
+    }
+}

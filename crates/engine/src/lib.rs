@@ -21,15 +21,27 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod coding;
 mod error;
 pub mod import;
 mod migrations;
+pub mod progress;
 mod project;
+pub mod search;
 pub mod store;
+pub mod text;
 
 pub use error::{Error, Problem, Result};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
-pub use store::AuditEntry;
+pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
+pub use progress::{Cancel, Progress};
+pub use store::coders::Coder;
+pub use store::codes::{Code, CodeFields};
+pub use store::codings::{Coding, CodingFilter};
+pub use search::{IndexStatus, SearchHit, SearchQuery, SearchResults};
+pub use store::cases::{Attribute, AttributeType, Case, CaseRole};
+pub use store::sources::{Source, SourceText, Unit};
+pub use store::{AuditEntry, AttributeId, CaseId, CodeId, CoderId, CodingId, SourceId, ThemeId, UnitId};
 
 impl Project {
     /// The newest `limit` entries of the audit log, newest first.

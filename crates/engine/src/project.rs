@@ -97,6 +97,10 @@ pub struct Project {
     path: PathBuf,
     /// Who is recorded in the audit log for changes not made by a coder.
     actor: String,
+    /// The search index, opened on first use.
+    pub(crate) search: Option<crate::search::SearchIndex>,
+    /// Each coder's undo and redo stacks for this session.
+    pub(crate) history: std::collections::HashMap<crate::store::CoderId, crate::coding::History>,
 }
 
 impl std::fmt::Debug for Project {
@@ -181,7 +185,13 @@ impl Project {
         let actor = std::env::var("USER")
             .or_else(|_| std::env::var("USERNAME"))
             .unwrap_or_else(|_| "unknown".to_owned());
-        Ok(Project { conn, path, actor })
+        Ok(Project {
+            conn,
+            path,
+            actor,
+            search: None,
+            history: Default::default(),
+        })
     }
 
     fn upgrade(&mut self, migrations: &[Migration]) -> Result<(i64, i64)> {

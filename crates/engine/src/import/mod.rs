@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod store;
+pub use store::{ParsedAttribute, ParsedCase, ParsedFile};
+pub(crate) use store::store_file;
+
 /// What kind of document a source is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,11 @@
 //! [`crate::Project`]'s methods, which add transactions, audit and coder scope.
 
 pub mod audit;
+pub mod cases;
+pub mod coders;
+pub mod codes;
+pub mod codings;
+pub mod sources;
 
 use serde::Serialize;
 
@@ -35,7 +40,38 @@ macro_rules! id_type {
         }
     };
 }
-pub(crate) use id_type;
+id_type!(
+    /// Row id of a source.
+    SourceId
+);
+id_type!(
+    /// Row id of a unit.
+    UnitId
+);
+id_type!(
+    /// Row id of a case.
+    CaseId
+);
+id_type!(
+    /// Row id of an attribute.
+    AttributeId
+);
+id_type!(
+    /// Row id of a coder.
+    CoderId
+);
+id_type!(
+    /// Row id of a code.
+    CodeId
+);
+id_type!(
+    /// Row id of a coding.
+    CodingId
+);
+id_type!(
+    /// Row id of a theme.
+    ThemeId
+);
 
 /// The current time as an RFC 3339 UTC timestamp with milliseconds, the form
 /// every `*_at` column holds (and REFI-QDA's `xsd:dateTime` accepts).

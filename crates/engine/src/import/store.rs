@@ -1,0 +1,152 @@
+//! Storing what the parsers produced: sources, units, cases and attribute
+//! values, inside the caller's transaction.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::{ParsedSource, UnitKind};
+use crate::store::cases::{self, AttributeType, CaseRole};
+use crate::store::{self, CaseId, SourceId};
+use crate::text::char_len;
+use crate::{Error, Result};
+
+/// A case and its closed-ended answers, as a survey parser produced them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedCase {
+    /// The case's name (the respondent id).
+    pub name: String,
+    /// Attribute values of the case.
+    pub attributes: Vec<ParsedAttribute>,
+}
+
+/// One attribute value of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedAttribute {
+    /// Attribute name (the question, or a file-wide key such as "role").
+    pub name: String,
+    /// Type of the attribute.
+    pub kind: AttributeType,
+    /// The value.
+    pub value: String,
+    /// For ordinal attributes, the levels from lowest to highest.
+    pub levels: Vec<String>,
+}
+
+/// Everything one file yields, ready to store.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ParsedFile {
+    /// The sources, in order.
+    pub sources: Vec<ParsedSource>,
+    /// Cases with attributes (surveys); other cases are created from units.
+    pub cases: Vec<ParsedCase>,
+    /// Speakers to mark as moderators.
+    pub moderators: Vec<String>,
+    /// Attributes given for every case of the file (e.g. role = mentor).
+    pub file_attributes: Vec<(String, String)>,
+    /// Things worth telling the user that did not stop the import.
+    pub warnings: Vec<String>,
+}
+
+/// Stores `file`'s sources, units and cases. Returns the new sources' ids
+/// and the ids of every case that was touched.
+pub(crate) fn store_file(
+    conn: &rusqlite::Connection,
+    import_id: Option<i64>,
+    file_name: &str,
+    file: &ParsedFile,
+) -> Result<(Vec<SourceId>, Vec<CaseId>)> {
+    let now = store::now();
+    let mut case_ids: HashMap<String, CaseId> = HashMap::new();
+    let moderators: Vec<String> = file.moderators.iter().map(|m| m.trim().to_lowercase()).collect();
+    let mut case_for = |name: &str, kind: Option<UnitKind>| -> Result<CaseId> {
+        if let Some(id) = case_ids.get(name) {
+            return Ok(*id);
+        }
+        let role = match kind {
+            Some(UnitKind::Response) => CaseRole::Respondent,
+            Some(UnitKind::Turn) if moderators.contains(&name.trim().to_lowercase()) => CaseRole::Moderator,
+            Some(UnitKind::Turn) => CaseRole::Participant,
+            Some(UnitKind::Paragraph | UnitKind::Heading) | None => CaseRole::Interviewee,
+        };
+        let id = cases::upsert(conn, name, role)?;
+        case_ids.insert(name.to_owned(), id);
+        Ok(id)
+    };
+    for case in &file.cases {
+        let id = case_for(&case.name, Some(UnitKind::Response))?;
+        for a in &case.attributes {
+            let attr = cases::upsert_attribute(conn, &a.name, a.kind, &a.levels)?;
+            cases::set_value(conn, id, attr, &a.value)?;
+        }
+    }
+    let mut position: i64 = conn.query_row("SELECT coalesce(max(position) + 1, 0) FROM sources", [], |r| r.get(0))?;
+    let mut source_ids = Vec::with_capacity(file.sources.len());
+    for source in &file.sources {
+        let length = char_len(&source.text);
+        let mut previous_end = 0;
+        for (i, u) in source.units.iter().enumerate() {
+            if u.start >= u.end || u.end > length || u.start < previous_end {
+                return Err(Error::import(
+                    file_name,
+                    format!("unit {}", i + 1),
+                    format!(
+                        "the importer produced an invalid unit ({}..{} in a text of {length} characters); please report this file",
+                        u.start, u.end
+                    ),
+                ));
+            }
+            previous_end = u.end;
+        }
+        conn.execute(
+            "INSERT INTO sources(guid, import_id, kind, title, file_name, text, char_len, content_hash, imported_at, position)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                store::new_guid(),
+                import_id,
+                source.kind.as_str(),
+                source.title,
+                file_name,
+                source.text,
+                length as i64,
+                store::content_hash(source.text.as_bytes()),
+                now,
+                position,
+            ],
+        )?;
+        position += 1;
+        let source_id = SourceId(conn.last_insert_rowid());
+        source_ids.push(source_id);
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO units(source_id, ordinal, start, end, kind, case_id, speaker, start_ms, end_ms, question)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
+        for (ordinal, u) in source.units.iter().enumerate() {
+            let case = match u.case.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(name) => Some(case_for(name, u.kind)?),
+                None => None,
+            };
+            insert.execute(params![
+                source_id,
+                ordinal as i64,
+                u.start as i64,
+                u.end as i64,
+                u.kind.unwrap_or(UnitKind::Paragraph).as_str(),
+                case,
+                u.speaker,
+                u.start_ms,
+                u.end_ms,
+                u.question,
+            ])?;
+        }
+    }
+    for (key, value) in &file.file_attributes {
+        let attr = cases::upsert_attribute(conn, key, AttributeType::Categorical, &[])?;
+        for id in case_ids.values() {
+            cases::set_value(conn, *id, attr, value)?;
+        }
+    }
+    let mut touched: Vec<CaseId> = case_ids.into_values().collect();
+    touched.sort();
+    Ok((source_ids, touched))
+}

@@ -1,0 +1,852 @@
+//! Full-text search over units with tantivy.
+//!
+//! The index lives in `<project file>.index/` and is a derived cache: every
+//! document is a unit, rebuilt from SQLite whenever the folder is missing,
+//! damaged, of an older layout, or behind the project. SQLite counts its
+//! content changes in `project_meta.index_generation`; each index commit
+//! carries the generation it reflects as its payload, so "behind" is exact.
+//!
+//! Following tantivy's examples: one schema with field handles kept, custom
+//! tokenizers registered on every open, one reader for the project's
+//! lifetime reloaded after each commit, and a searcher per query.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
+};
+use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::import::SourceKind;
+use crate::progress::{Cancel, Progress};
+use crate::store::{CaseId, CodeId, CoderId, SourceId, UnitId};
+use crate::text::byte_to_char;
+use crate::{Error, Project, Result};
+
+/// Bumped whenever the schema or analysis below changes; an index of another
+/// layout is rebuilt.
+const LAYOUT: u32 = 1;
+const LAYOUT_FILE: &str = "accord-index-layout";
+const TOKENIZER: &str = "accord_en";
+/// Units fetched per batch while rebuilding.
+const BATCH: usize = 2_000;
+/// Characters of context on each side of the first match in a snippet.
+const CONTEXT: usize = 80;
+
+/// What to search for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SearchQuery {
+    /// The query: words, "exact phrases", AND / OR / NOT, prefix*, fuzzy~
+    /// (or fuzzy~2), and field:value for `speaker:` and `question:`.
+    pub text: String,
+    /// Only these kinds of source (empty: all).
+    #[serde(default)]
+    pub kinds: Vec<SourceKind>,
+    /// Only these sources (empty: all).
+    #[serde(default)]
+    pub sources: Vec<SourceId>,
+    /// Only units of cases with all these attribute values (name, value).
+    #[serde(default)]
+    pub attributes: Vec<(String, String)>,
+    /// Only units the coder coded with this code (the coder is the one the
+    /// search is made on behalf of).
+    #[serde(default)]
+    pub code: Option<CodeId>,
+    /// At most this many hits (default 200).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// A matching unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SearchHit {
+    /// The unit.
+    pub unit_id: UnitId,
+    /// Its source.
+    pub source_id: SourceId,
+    /// The source's title.
+    pub source_title: String,
+    /// The source's kind.
+    pub source_kind: SourceKind,
+    /// The unit's case, if any.
+    pub case_name: Option<String>,
+    /// The speaker, for transcript turns.
+    pub speaker: Option<String>,
+    /// The question, for survey responses.
+    pub question: Option<String>,
+    /// BM25 relevance score.
+    pub score: f32,
+    /// The unit's range in the source (code points).
+    pub unit_start: i64,
+    /// End of the unit's range.
+    pub unit_end: i64,
+    /// The matches, as ranges in the source (code points).
+    pub matches: Vec<(i64, i64)>,
+    /// Keyword in context: a window of the unit's text around the first match.
+    pub snippet: String,
+    /// Ranges of the matches within `snippet` (code points).
+    pub snippet_matches: Vec<(i64, i64)>,
+    /// Whether text was cut before / after the snippet.
+    pub snippet_cut: (bool, bool),
+}
+
+/// The results of a search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SearchResults {
+    /// The best hits, best first.
+    pub hits: Vec<SearchHit>,
+    /// How many units match in all.
+    pub units: u64,
+    /// How many sources hold a matching unit.
+    pub sources: u64,
+    /// How many distinct cases the matching units belong to.
+    pub cases: u64,
+    /// How many matches (highlighted words or phrases) the returned hits hold.
+    pub matches: u64,
+    /// Parts of the query that could not be understood and were ignored.
+    pub warnings: Vec<String>,
+}
+
+/// Whether the index agrees with the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub enum IndexStatus {
+    /// Up to date.
+    Ready,
+    /// Missing, damaged, of an older layout or behind: it must be rebuilt.
+    NeedsRebuild,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    unit: Field,
+    source: Field,
+    case: Field,
+    kind: Field,
+    text: Field,
+    speaker: Field,
+    question: Field,
+    attr: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        unit: b.add_u64_field("unit", INDEXED | STORED | FAST),
+        source: b.add_u64_field("source", INDEXED | FAST),
+        case: b.add_u64_field("case", INDEXED | FAST),
+        kind: b.add_text_field("kind", STRING),
+        text: b.add_text_field("text", analysed.clone()),
+        speaker: b.add_text_field("speaker", analysed.clone()),
+        question: b.add_text_field("question", analysed),
+        attr: b.add_text_field("attr", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// English analysis: split on non-alphanumerics, fold accents ("José" finds
+/// "Jose"), lower-case, and stem ("mentoring" finds "mentor").
+fn register_tokenizer(index: &Index) {
+    let analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build();
+    index.tokenizers().register(TOKENIZER, analyzer);
+}
+
+fn attr_term(name: &str, value: &str) -> String {
+    format!("{}={}", name.trim().to_lowercase(), value.trim().to_lowercase())
+}
+
+fn index_err(e: impl std::fmt::Display) -> Error {
+    Error::Index(e.to_string())
+}
+
+/// The open index of a project.
+pub(crate) struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// The index folder of a project file.
+    pub(crate) fn dir_for(project: &Path) -> PathBuf {
+        let mut name = project.as_os_str().to_owned();
+        name.push(".index");
+        PathBuf::from(name)
+    }
+
+    /// Opens the index if it is usable, and whether it is current.
+    fn open(dir: &Path, generation: u64) -> Option<(SearchIndex, bool)> {
+        let layout = std::fs::read_to_string(dir.join(LAYOUT_FILE)).ok()?;
+        if layout.trim() != LAYOUT.to_string() {
+            return None;
+        }
+        let index = Index::open_in_dir(dir).ok()?;
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return None;
+        }
+        register_tokenizer(&index);
+        let payload = index.load_metas().ok()?.payload;
+        let current = payload.as_deref() == Some(generation.to_string().as_str());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .ok()?;
+        // Opening every segment's files catches most damage up front.
+        let searcher = reader.searcher();
+        for segment in searcher.segment_readers() {
+            segment.fast_fields().u64("unit").ok()?;
+        }
+        Some((
+            SearchIndex {
+                index,
+                reader,
+                writer: None,
+                fields,
+            },
+            current,
+        ))
+    }
+
+    /// Creates an empty index in `dir`, replacing whatever was there.
+    fn create(dir: &Path) -> Result<SearchIndex> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(dir, schema).map_err(index_err)?;
+        register_tokenizer(&index);
+        std::fs::write(dir.join(LAYOUT_FILE), LAYOUT.to_string()).map_err(|e| Error::io(dir, e))?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(index_err)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: None,
+            fields,
+        })
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            // Two threads with 64 MB each: imports of tens of megabytes
+            // index at full speed on a 2-core laptop.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+            self.writer = Some(
+                self.index
+                    .writer_with_num_threads(threads, threads * 64_000_000)
+                    .map_err(index_err)?,
+            );
+        }
+        Ok(self.writer.as_mut().expect("writer was just created"))
+    }
+
+    fn add_units(&mut self, units: &[IndexUnit]) -> Result<()> {
+        let f = self.fields;
+        let writer = self.writer()?;
+        for u in units {
+            let mut doc = TantivyDocument::default();
+            doc.add_u64(f.unit, u.unit as u64);
+            doc.add_u64(f.source, u.source as u64);
+            doc.add_u64(f.case, u.case.unwrap_or(0) as u64);
+            doc.add_text(f.kind, &u.kind);
+            doc.add_text(f.text, &u.text);
+            if let Some(s) = &u.speaker {
+                doc.add_text(f.speaker, s);
+            }
+            if let Some(q) = &u.question {
+                doc.add_text(f.question, q);
+            }
+            for (name, value) in &u.attributes {
+                doc.add_text(f.attr, attr_term(name, value));
+            }
+            writer.add_document(doc).map_err(index_err)?;
+        }
+        Ok(())
+    }
+
+    fn delete_source(&mut self, source: SourceId) -> Result<()> {
+        let term = Term::from_field_u64(self.fields.source, source.0 as u64);
+        self.writer()?.delete_term(term);
+        Ok(())
+    }
+
+    fn delete_case(&mut self, case: CaseId) -> Result<()> {
+        let term = Term::from_field_u64(self.fields.case, case.0 as u64);
+        self.writer()?.delete_term(term);
+        Ok(())
+    }
+
+    fn commit(&mut self, generation: u64) -> Result<()> {
+        let writer = self.writer()?;
+        let mut prepared = writer.prepare_commit().map_err(index_err)?;
+        prepared.set_payload(&generation.to_string());
+        prepared.commit().map_err(index_err)?;
+        self.reader.reload().map_err(index_err)?;
+        Ok(())
+    }
+}
+
+/// A unit as the index needs it.
+struct IndexUnit {
+    unit: i64,
+    source: i64,
+    case: Option<i64>,
+    kind: String,
+    text: String,
+    speaker: Option<String>,
+    question: Option<String>,
+    attributes: Vec<(String, String)>,
+}
+
+/// Reads units to index, `limit` at a time from `after` (by unit id),
+/// optionally only one source's or one case's.
+fn read_units(
+    conn: &Connection,
+    after: i64,
+    limit: usize,
+    only: Option<(&str, i64)>,
+) -> Result<Vec<IndexUnit>> {
+    let filter = match only {
+        Some(("source", _)) => "AND u.source_id = ?3",
+        Some(("case", _)) => "AND u.case_id = ?3",
+        _ => "AND ?3 IS NULL",
+    };
+    let sql = format!(
+        "SELECT u.id, u.source_id, u.case_id, s.kind,
+                substr(s.text, u.start + 1, u.end - u.start), u.speaker, u.question
+         FROM units u JOIN sources s ON s.id = u.source_id
+         WHERE u.id > ?1 {filter} ORDER BY u.id LIMIT ?2"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let only_id = only.map(|(_, id)| id);
+    let mut units: Vec<IndexUnit> = stmt
+        .query_map(rusqlite::params![after, limit as i64, only_id], |r| {
+            Ok(IndexUnit {
+                unit: r.get(0)?,
+                source: r.get(1)?,
+                case: r.get(2)?,
+                kind: r.get(3)?,
+                text: r.get(4)?,
+                speaker: r.get(5)?,
+                question: r.get(6)?,
+                attributes: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let cases: HashSet<i64> = units.iter().filter_map(|u| u.case).collect();
+    if !cases.is_empty() {
+        let mut attrs: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT ca.case_id, a.name, ca.value FROM case_attributes ca
+             JOIN attributes a ON a.id = ca.attribute_id WHERE ca.case_id = ?1",
+        )?;
+        for case in cases {
+            for row in stmt.query_map([case], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))? {
+                let (c, name, value) = row?;
+                attrs.entry(c).or_default().push((name, value));
+            }
+        }
+        for u in &mut units {
+            if let Some(a) = u.case.and_then(|c| attrs.get(&c)) {
+                u.attributes = a.clone();
+            }
+        }
+    }
+    Ok(units)
+}
+
+pub(crate) fn generation(conn: &Connection) -> Result<u64> {
+    let g: Option<String> = conn
+        .query_row(
+            "SELECT value FROM project_meta WHERE key = 'index_generation'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    Ok(g.and_then(|g| g.parse().ok()).unwrap_or(0))
+}
+
+/// Records, inside the caller's transaction, that indexed content changed.
+pub(crate) fn bump_generation(conn: &Connection) -> Result<u64> {
+    let next = generation(conn)? + 1;
+    conn.execute(
+        "INSERT INTO project_meta(key, value) VALUES ('index_generation', ?1)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [next.to_string()],
+    )?;
+    Ok(next)
+}
+
+/// Splits a query into its parts, turning `word~` and `word~N` on a single
+/// unquoted word into a fuzzy term (tantivy's grammar reads `~N` as phrase
+/// slop, which means nothing on one word).
+fn build_query(
+    index: &Index,
+    fields: Fields,
+    text: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Box<dyn Query>> {
+    let normalised = normalise_query(text);
+    let (ast, errors) = query_grammar::parse_query_lenient(&normalised);
+    for e in errors {
+        warnings.push(format!("could not read part of the query near position {}: {}", e.pos, e.message));
+    }
+    let mut plain = QueryParser::for_index(index, vec![fields.text]);
+    plain.set_conjunction_by_default();
+    let fuzzy: Vec<QueryParser> = (1..=2)
+        .map(|distance| {
+            let mut p = QueryParser::for_index(index, vec![fields.text]);
+            p.set_field_fuzzy(fields.text, false, distance, true);
+            p
+        })
+        .collect();
+    convert(&ast, &plain, &fuzzy, warnings)
+}
+
+/// `word~` is fuzzy with distance 1; the grammar needs an explicit number.
+fn normalise_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c == '~' && !quoted && !chars.peek().is_some_and(|n| n.is_ascii_digit()) {
+            out.push('1');
+        }
+    }
+    out
+}
+
+fn convert(
+    ast: &UserInputAst,
+    plain: &QueryParser,
+    fuzzy: &[QueryParser],
+    warnings: &mut Vec<String>,
+) -> Result<Box<dyn Query>> {
+    match ast {
+        UserInputAst::Clause(clauses) => {
+            let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (occur, sub) in clauses {
+                let occur = match occur {
+                    Some(query_grammar::Occur::Should) => Occur::Should,
+                    Some(query_grammar::Occur::MustNot) => Occur::MustNot,
+                    // Words without an operator must all match, as in web search.
+                    Some(query_grammar::Occur::Must) | None => Occur::Must,
+                };
+                parts.push((occur, convert(sub, plain, fuzzy, warnings)?));
+            }
+            if parts.iter().all(|(o, _)| *o == Occur::MustNot) {
+                parts.push((Occur::Must, Box::new(AllQuery)));
+            }
+            Ok(Box::new(BooleanQuery::new(parts)))
+        }
+        UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
+            convert(sub, plain, fuzzy, warnings)?,
+            boost.into_inner() as f32,
+        ))),
+        UserInputAst::Leaf(leaf) => {
+            let (parser, leaf) = match leaf.as_ref() {
+                UserInputLeaf::Literal(lit)
+                    if lit.delimiter == Delimiter::None
+                        && lit.slop > 0
+                        && !lit.phrase.contains(char::is_whitespace) =>
+                {
+                    let mut lit = lit.clone();
+                    let distance = lit.slop.clamp(1, 2) as usize;
+                    lit.slop = 0;
+                    (&fuzzy[distance - 1], UserInputLeaf::Literal(lit))
+                }
+                other => (plain, other.clone()),
+            };
+            let (query, errors) =
+                parser.build_query_from_user_input_ast_lenient(UserInputAst::Leaf(Box::new(leaf)));
+            for e in errors {
+                warnings.push(e.to_string());
+            }
+            Ok(query)
+        }
+    }
+}
+
+/// Keyword in context: up to [`CONTEXT`] characters either side of the first
+/// match, cut at word boundaries. Offsets are code points.
+fn kwic(unit_text: &str, matches: &[(usize, usize)]) -> (String, Vec<(i64, i64)>, (bool, bool)) {
+    let chars = unit_text.chars().count();
+    let (first_start, first_end) = matches.first().copied().unwrap_or((0, 0));
+    let mut from = first_start.saturating_sub(CONTEXT);
+    let mut to = (first_end + CONTEXT * 2).min(chars);
+    // Move the window edges onto word boundaries so words are never cut.
+    if from > 0 {
+        let bounds: Vec<usize> = unit_text
+            .split_word_bound_indices()
+            .map(|(b, _)| byte_to_char(unit_text, b))
+            .collect();
+        from = bounds.iter().copied().find(|&b| b >= from).unwrap_or(from).min(first_start);
+        if to < chars {
+            to = bounds.iter().copied().rev().find(|&b| b <= to && b > first_end).unwrap_or(to);
+        }
+    } else if to < chars {
+        let bounds: Vec<usize> = unit_text
+            .split_word_bound_indices()
+            .map(|(b, _)| byte_to_char(unit_text, b))
+            .collect();
+        to = bounds.iter().copied().rev().find(|&b| b <= to && b > first_end).unwrap_or(to);
+    }
+    let snippet: String = unit_text.chars().skip(from).take(to - from).collect();
+    let within = matches
+        .iter()
+        .filter(|(s, e)| *s >= from && *e <= to)
+        .map(|(s, e)| ((s - from) as i64, (e - from) as i64))
+        .collect();
+    (snippet, within, (from > 0, to < chars))
+}
+
+impl Project {
+    /// Whether the search index agrees with the project.
+    pub fn index_status(&mut self) -> Result<IndexStatus> {
+        if self.search.is_some() {
+            return Ok(IndexStatus::Ready);
+        }
+        let generation = generation(&self.conn)?;
+        match SearchIndex::open(&SearchIndex::dir_for(self.path()), generation) {
+            Some((index, true)) => {
+                self.search = Some(index);
+                Ok(IndexStatus::Ready)
+            }
+            _ => Ok(IndexStatus::NeedsRebuild),
+        }
+    }
+
+    /// Rebuilds the search index from the project, reporting progress per
+    /// batch of units. A cancelled rebuild leaves no index (it is rebuilt
+    /// next time).
+    pub fn rebuild_index(&mut self, progress: &mut dyn FnMut(Progress), cancel: &Cancel) -> Result<()> {
+        self.search = None;
+        let dir = SearchIndex::dir_for(self.path());
+        let result = self.rebuild_into(&dir, progress, cancel);
+        if result.is_err() {
+            self.search = None;
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        result
+    }
+
+    fn rebuild_into(&mut self, dir: &Path, progress: &mut dyn FnMut(Progress), cancel: &Cancel) -> Result<()> {
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+        let generation = generation(&self.conn)?;
+        let mut index = SearchIndex::create(dir)?;
+        let mut after = 0;
+        let mut done = 0u64;
+        loop {
+            cancel.check()?;
+            let batch = read_units(&self.conn, after, BATCH, None)?;
+            let Some(last) = batch.last() else { break };
+            after = last.unit;
+            index.add_units(&batch)?;
+            done += batch.len() as u64;
+            progress(Progress {
+                message: "Building the search index".into(),
+                done,
+                total: total as u64,
+                files_done: 0,
+                files_total: 0,
+            });
+        }
+        cancel.check()?;
+        index.commit(generation)?;
+        self.search = Some(index);
+        Ok(())
+    }
+
+    /// Opens the index, rebuilding it (without progress) when needed.
+    fn ready_index(&mut self) -> Result<&mut SearchIndex> {
+        if self.index_status()? == IndexStatus::NeedsRebuild {
+            self.rebuild_index(&mut crate::progress::ignore, &Cancel::new())?;
+        }
+        Ok(self.search.as_mut().expect("index is ready"))
+    }
+
+    /// Brings the index up to date after sources were added or removed or
+    /// case attributes changed. Called right after the SQLite transaction
+    /// commits; if it fails, the generation check rebuilds the index on the
+    /// next open, so search never silently disagrees with the project.
+    pub(crate) fn reindex(&mut self, sources_added: &[SourceId], sources_removed: &[SourceId], cases: &[CaseId]) -> Result<()> {
+        let generation = generation(&self.conn)?;
+        if self.search.is_none() {
+            // Not opened yet: open it if it was current before this change,
+            // otherwise a full rebuild happens on first use.
+            let Some((index, _)) = SearchIndex::open(&SearchIndex::dir_for(self.path()), generation) else {
+                return Ok(());
+            };
+            self.search = Some(index);
+        }
+        let result = (|| {
+            let conn = &self.conn;
+            let index = self.search.as_mut().expect("index is open");
+            for s in sources_removed.iter().chain(sources_added) {
+                index.delete_source(*s)?;
+            }
+            for c in cases {
+                index.delete_case(*c)?;
+            }
+            for s in sources_added {
+                let mut after = 0;
+                loop {
+                    let batch = read_units(conn, after, BATCH, Some(("source", s.0)))?;
+                    let Some(last) = batch.last() else { break };
+                    after = last.unit;
+                    index.add_units(&batch)?;
+                }
+            }
+            for c in cases {
+                let mut after = 0;
+                loop {
+                    let batch = read_units(conn, after, BATCH, Some(("case", c.0)))?;
+                    let Some(last) = batch.last() else { break };
+                    after = last.unit;
+                    index.add_units(&batch)?;
+                }
+            }
+            index.commit(generation)
+        })();
+        if let Err(e) = &result {
+            tracing::warn!("search index update failed, it will be rebuilt: {e}");
+            self.search = None;
+            let _ = std::fs::remove_dir_all(SearchIndex::dir_for(self.path()));
+        }
+        Ok(())
+    }
+
+    /// Marks the index as behind after a change this module cannot apply
+    /// incrementally; it is rebuilt on next use.
+    pub(crate) fn mark_index_stale(&mut self) -> Result<()> {
+        self.search = None;
+        Ok(())
+    }
+
+    /// Searches the units. `coder` is who the search is made on behalf of: a
+    /// code filter only sees that coder's codings (and is refused without one).
+    pub fn search(&mut self, coder: Option<CoderId>, query: &SearchQuery) -> Result<SearchResults> {
+        let code_units: Option<Vec<i64>> = match query.code {
+            None => None,
+            Some(code) => {
+                let coder = coder.ok_or_else(|| {
+                    Error::NotAllowed("filtering by code needs a coder: codings are only seen on behalf of a coder".into())
+                })?;
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT DISTINCT u.id FROM codings c JOIN units u
+                       ON u.source_id = c.source_id AND u.start < c.end AND c.start < u.end
+                     WHERE c.coder_id = ?1 AND c.code_id = ?2",
+                )?;
+                let ids = stmt
+                    .query_map((coder, code), |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?;
+                Some(ids)
+            }
+        };
+        let limit = query.limit.unwrap_or(200).clamp(1, 5_000);
+        let index = self.ready_index()?;
+        let f = index.fields;
+        let mut warnings = Vec::new();
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let words = query.text.trim();
+        let text_query: Box<dyn Query> = if words.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            build_query(&index.index, f, words, &mut warnings)?
+        };
+        parts.push((Occur::Must, text_query.box_clone()));
+        if !query.kinds.is_empty() {
+            let terms = query.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str()));
+            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        if !query.sources.is_empty() {
+            let terms = query.sources.iter().map(|s| Term::from_field_u64(f.source, s.0 as u64));
+            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        for (name, value) in &query.attributes {
+            let term = Term::from_field_text(f.attr, &attr_term(name, value));
+            parts.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+        }
+        if let Some(ids) = &code_units {
+            let terms = ids.iter().map(|u| Term::from_field_u64(f.unit, *u as u64));
+            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let full = BooleanQuery::new(parts);
+        let searcher = index.reader.searcher();
+        let (top, all) = searcher
+            .search(&full, &(TopDocs::with_limit(limit).order_by_score(), DocSetCollector))
+            .map_err(index_err)?;
+        // Totals over every match, not only the page shown.
+        let mut sources = HashSet::new();
+        let mut cases = HashSet::new();
+        let mut per_segment: HashMap<u32, Vec<u32>> = HashMap::new();
+        for addr in &all {
+            per_segment.entry(addr.segment_ord).or_default().push(addr.doc_id);
+        }
+        for (segment, docs) in per_segment {
+            let reader = searcher.segment_reader(segment);
+            let ff = reader.fast_fields();
+            let source_col = ff.u64("source").map_err(index_err)?;
+            let case_col = ff.u64("case").map_err(index_err)?;
+            for d in docs {
+                if let Some(s) = source_col.first(d) {
+                    sources.insert(s);
+                }
+                if let Some(c) = case_col.first(d).filter(|c| *c > 0) {
+                    cases.insert(c);
+                }
+            }
+        }
+        let mut hits_raw = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
+            let unit = doc
+                .get_first(f.unit)
+                .and_then(|v| v.as_u64())
+                .ok_or_else(|| Error::Index("a document has no unit id".into()))?;
+            hits_raw.push((score, unit as i64));
+        }
+        let snippets = if words.is_empty() {
+            None
+        } else {
+            let mut generator =
+                tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(index_err)?;
+            generator.set_max_num_chars(usize::MAX / 2);
+            Some(generator)
+        };
+        let count = all.len() as u64;
+        let mut hits = Vec::with_capacity(hits_raw.len());
+        let mut total_matches = 0u64;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT u.source_id, s.title, s.kind, c.name, u.speaker, u.question, u.start, u.end,
+                    substr(s.text, u.start + 1, u.end - u.start)
+             FROM units u JOIN sources s ON s.id = u.source_id LEFT JOIN cases c ON c.id = u.case_id
+             WHERE u.id = ?1",
+        )?;
+        for (score, unit) in hits_raw {
+            let row = stmt.query_row([unit], |r| {
+                Ok((
+                    r.get::<_, SourceId>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, String>(8)?,
+                ))
+            });
+            // A unit deleted since the index was written: skip it; the next
+            // reindex removes it.
+            let Ok((source_id, title, kind, case_name, speaker, question, start, end, text)) = row else {
+                continue;
+            };
+            let matches: Vec<(usize, usize)> = match &snippets {
+                Some(g) => {
+                    let snippet = g.snippet(&text);
+                    let base = snippet.fragment_range().start;
+                    snippet
+                        .highlighted()
+                        .iter()
+                        .map(|r| (byte_to_char(&text, base + r.start), byte_to_char(&text, base + r.end)))
+                        .collect()
+                }
+                None => Vec::new(),
+            };
+            total_matches += matches.len() as u64;
+            let (snippet, snippet_matches, snippet_cut) = kwic(&text, &matches);
+            hits.push(SearchHit {
+                unit_id: UnitId(unit),
+                source_id,
+                source_title: title,
+                source_kind: SourceKind::parse(&kind).unwrap_or(SourceKind::Notes),
+                case_name,
+                speaker,
+                question,
+                score,
+                unit_start: start,
+                unit_end: end,
+                matches: matches
+                    .iter()
+                    .map(|(s, e)| (start + *s as i64, start + *e as i64))
+                    .collect(),
+                snippet,
+                snippet_matches,
+                snippet_cut,
+            });
+        }
+        Ok(SearchResults {
+            hits,
+            units: count,
+            sources: sources.len() as u64,
+            cases: cases.len() as u64,
+            matches: total_matches,
+            warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_tilde_becomes_distance_one_outside_quotes() {
+        assert_eq!(normalise_query("mentr~ AND feedback"), "mentr~1 AND feedback");
+        assert_eq!(normalise_query("mentr~2"), "mentr~2");
+        assert_eq!(normalise_query("\"a b\"~3 x~"), "\"a b\"~3 x~1");
+    }
+
+    #[test]
+    fn kwic_keeps_whole_words_and_offsets_in_code_points() {
+        let text = "Zoë said: 😀 my mentor was responsive and always answered within a day.";
+        let start = text.chars().collect::<String>().find("mentor").unwrap();
+        let start = byte_to_char(text, start);
+        let (snippet, m, cut) = kwic(text, &[(start, start + 6)]);
+        assert_eq!(snippet, text, "a short unit is shown whole");
+        let (s, e) = m[0];
+        let shown: String = snippet.chars().skip(s as usize).take((e - s) as usize).collect();
+        assert_eq!(shown, "mentor", "match offsets are code points into the snippet");
+        assert_eq!(cut, (false, false));
+    }
+}

@@ -21,10 +21,16 @@ pub(crate) struct Migration {
 
 /// Every migration, in order. Append only: a released step is never edited,
 /// and `fixtures/schema/` keeps a project file of every earlier version.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    sql: include_str!("v1.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        sql: include_str!("v1.sql"),
+    },
+    Migration {
+        version: 2,
+        sql: include_str!("v2.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -27,15 +27,25 @@ pub mod import;
 mod migrations;
 pub mod progress;
 mod project;
+pub mod reconcile;
 pub mod search;
 pub mod store;
 pub mod text;
+pub mod themes;
 
 pub use error::{Error, Problem, Result};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};
+pub use reconcile::{
+    CoderPair, ConsensusCoding, Decision, DecisionKind, DecisionRequest, DiffSegment, Discrepancy,
+    DiscrepancyFilter, DiscrepancyKind, DiscrepancyList, DiscrepancyView,
+};
 pub use store::coders::Coder;
+pub use themes::{
+    GroupedCounts, Passage, PassageCounts, Quote, QuoteSelection, TableGroup, TableQuote, TableSection,
+    Theme, ThemeBoard, ThemeFields, ThemeRow, ThemeTable, ThemeTableOptions,
+};
 pub use store::codes::{Code, CodeFields};
 pub use store::codings::{Coding, CodingFilter};
 pub use search::{IndexStatus, SearchHit, SearchQuery, SearchResults};

@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod agreement;
 mod error;
 pub mod import;
 mod migrations;

@@ -37,6 +37,8 @@
 //! ```
 
 pub mod intervals;
+#[cfg(test)]
+mod reference_tests;
 pub mod segments;
 pub mod stats;
 

@@ -470,3 +470,98 @@ fn wikipedia_fleiss_example() {
         "Wikipedia's P̄, got {p_bar}"
     );
 }
+
+#[test]
+fn methods_document_unit_level_example() {
+    // docs/methods.md, "A unit-level example": ten survey answers, the code
+    // "Trust". If this test changes, the document must change with it.
+    use super::{SourceUnits, Span};
+    let span = |start, end| Span::new(start, end).unwrap();
+    let units = SourceUnits::new(
+        1200,
+        vec![
+            span(0, 120),
+            span(121, 300),
+            span(301, 420),
+            span(421, 600),
+            span(601, 700),
+            span(701, 800),
+            span(801, 900),
+            span(901, 1000),
+            span(1001, 1100),
+            span(1101, 1200),
+        ],
+    )
+    .unwrap();
+    let trust_a = vec![span(10, 60), span(290, 330), span(450, 500)];
+    let trust_b = vec![span(15, 70), span(305, 400), span(650, 690)];
+    let mentor_qualities_b = vec![span(720, 780)];
+
+    let presence = units.presence(&[&trust_a, &trust_b]).unwrap();
+    let table = presence.counts().binary_table(0, 1).unwrap();
+    assert_eq!(
+        table,
+        super::BinaryTable {
+            both: 2,
+            a_only: 2,
+            b_only: 1,
+            neither: 5
+        },
+        "A marks U1–U4 (290–330 reaches into U2 and U3), B marks U1, U3, U5"
+    );
+    let s = table.summary();
+    check_statistic(
+        "methods",
+        "percent",
+        s.percent_agreement,
+        Some(0.7),
+        "7 of 10 units",
+    );
+    check_statistic(
+        "methods",
+        "kappa",
+        s.kappa,
+        Some(0.16 / 0.46),
+        "(0.70 − 0.54)/(1 − 0.54)",
+    );
+    check_statistic(
+        "methods",
+        "alpha",
+        s.krippendorff_alpha,
+        Some(1.0 - 114.0 / 182.0),
+        "1 − 19·6/182",
+    );
+    check_statistic(
+        "methods",
+        "BP",
+        s.brennan_prediger_kappa,
+        Some(0.4),
+        "(0.70 − 0.5)/0.5",
+    );
+
+    let every_a = trust_a.clone();
+    let every_b = [trust_b.clone(), mentor_qualities_b].concat();
+    let coded = units.coded_units(&[every_a, every_b]).unwrap();
+    assert_eq!(coded.selected(), 6, "U1–U6 carry a coding; U7–U10 none");
+    let table = presence
+        .counts_in(&coded)
+        .unwrap()
+        .binary_table(0, 1)
+        .unwrap();
+    assert_eq!(table.neither, 1, "only U6 remains an agreed absence");
+    let s = table.summary();
+    check_statistic(
+        "methods coded",
+        "percent",
+        s.percent_agreement,
+        Some(0.5),
+        "3 of 6 units",
+    );
+    check_statistic(
+        "methods coded",
+        "kappa",
+        s.kappa,
+        Some(0.0),
+        "Po = Pe = 0.5",
+    );
+}

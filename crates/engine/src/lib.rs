@@ -21,6 +21,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod agreement;
 pub mod coding;
 mod error;
 pub mod import;

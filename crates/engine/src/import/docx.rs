@@ -274,10 +274,10 @@ fn main_document_part(
         match reader.read_event() {
             Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "Relationship" => {
                 let kind = attr(&e, "Type").unwrap_or_default();
-                if kind.ends_with("/officeDocument") {
-                    if let Some(target) = attr(&e, "Target") {
-                        return Ok(target.trim_start_matches('/').to_owned());
-                    }
+                if kind.ends_with("/officeDocument")
+                    && let Some(target) = attr(&e, "Target")
+                {
+                    return Ok(target.trim_start_matches('/').to_owned());
                 }
             }
             Ok(Event::DocType(_)) => return Err(doctype(file_name, RELS)),
@@ -373,10 +373,10 @@ fn read_styles(file_name: &str, part: &str, xml: &str) -> Result<HashMap<String,
                     }
                 }
                 "outlineLvl" => {
-                    if let Some((_, info)) = current.as_mut() {
-                        if let Some(level) = outline_level(&e) {
-                            info.heading = info.heading.or(Some(level));
-                        }
+                    if let Some((_, info)) = current.as_mut()
+                        && let Some(level) = outline_level(&e)
+                    {
+                        info.heading = info.heading.or(Some(level));
                     }
                 }
                 "numPr" => {
@@ -560,12 +560,7 @@ fn read_document(
                         }
                     },
                     Err(e) => {
-                        return Err(xml_error(
-                            file_name,
-                            part,
-                            reader.buffer_position(),
-                            &e.into(),
-                        ));
+                        return Err(xml_error(file_name, part, reader.buffer_position(), &e));
                     }
                 };
                 if let Some(p) = current.as_mut().filter(|p| !p.hidden_run) {

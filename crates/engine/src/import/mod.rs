@@ -39,7 +39,7 @@ mod text;
 pub mod transcript;
 
 pub use decode::{Decoded, TextEncoding, decode};
-// pub use detect::{Detected, FileFormat, detect};
+pub use detect::{Detected, FileFormat, detect};
 
 /// The largest survey, notes or transcript file the importers accept, in
 /// bytes (200 MB). Larger files are refused before they are parsed.

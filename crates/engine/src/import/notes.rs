@@ -167,22 +167,21 @@ impl Lines {
 pub(crate) fn from_markdown(file_name: &str, text: &str, options: &NotesOptions) -> ParsedSource {
     let mut all: Vec<&str> = text.split('\n').collect();
     let mut front_title = None;
-    if all.first().is_some_and(|l| l.trim_end() == "---") {
-        if let Some(close) = all
+    if all.first().is_some_and(|l| l.trim_end() == "---")
+        && let Some(close) = all
             .iter()
             .skip(1)
             .position(|l| matches!(l.trim_end(), "---" | "..."))
-        {
-            for line in &all[1..=close] {
-                if let Some(value) = line.strip_prefix("title:") {
-                    let value = trim(value).trim_matches(['"', '\'']);
-                    if !value.is_empty() {
-                        front_title = Some(value.to_owned());
-                    }
+    {
+        for line in &all[1..=close] {
+            if let Some(value) = line.strip_prefix("title:") {
+                let value = trim(value).trim_matches(['"', '\'']);
+                if !value.is_empty() {
+                    front_title = Some(value.to_owned());
                 }
             }
-            all.drain(..close + 2);
         }
+        all.drain(..close + 2);
     }
 
     let mut out = Lines { lines: Vec::new() };
@@ -215,17 +214,18 @@ pub(crate) fn from_markdown(file_name: &str, text: &str, options: &NotesOptions)
             continue;
         }
         let setext = t.len() >= 2 && (t.chars().all(|c| c == '=') || t.chars().all(|c| c == '-'));
-        if setext && !previous_blank {
-            if let Some(last) = out.lines.last_mut() {
-                if last.1 == UnitKind::Paragraph && !trim(&last.0).is_empty() {
-                    last.1 = UnitKind::Heading;
-                    if first_heading.is_none() {
-                        first_heading = Some(trim(&last.0).to_owned());
-                    }
-                    previous_blank = false;
-                    continue;
-                }
+        if setext
+            && !previous_blank
+            && let Some(last) = out.lines.last_mut()
+            && last.1 == UnitKind::Paragraph
+            && !trim(&last.0).is_empty()
+        {
+            last.1 = UnitKind::Heading;
+            if first_heading.is_none() {
+                first_heading = Some(trim(&last.0).to_owned());
             }
+            previous_blank = false;
+            continue;
         }
         if is_thematic_break(t) {
             previous_blank = true;

@@ -125,26 +125,27 @@ pub(crate) fn open_zip<'a>(
         return Err(fail("the file is empty".to_owned()));
     }
     if !bytes.starts_with(b"PK") {
+        let a_what = article(what);
+        let extension = if what.starts_with("Word") {
+            "docx"
+        } else {
+            "xlsx"
+        };
         return Err(fail(match sniff_binary(bytes) {
             Some(kind) if kind.starts_with("an older Office") => format!(
-                "is not a {what} in the current format: it looks like {kind}. Open it in Office, save it as .{} and import that",
-                if what.starts_with("Word") {
-                    "docx"
-                } else {
-                    "xlsx"
-                }
+                "is not {a_what} in the current format: it looks like {kind}. Open it in Office, save it as .{extension} and import that"
             ),
-            Some(kind) => format!("is not a {what}: it looks like a binary file ({kind})"),
+            Some(kind) => format!("is not {a_what}: it looks like a binary file ({kind})"),
             None if looks_like_text(bytes) => format!(
-                "is not a {what}: it looks like plain text. If it is, give it the extension of its contents (.txt, .csv, .vtt …)"
+                "is not {a_what}: it looks like plain text. If it is, give it the extension of its contents (.txt, .csv, .vtt …)"
             ),
-            None => format!("is not a {what}: it is not a zip archive"),
+            None => format!("is not {a_what}: it is not a zip archive"),
         }));
     }
     let archive = ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
         fail(match e {
             ZipError::UnsupportedArchive(reason) => {
-                format!("is a {what} that Accord cannot open ({reason})")
+                format!("is {} that Accord cannot open ({reason})", article(what))
             }
             _ => format!(
                 "is not a complete {what} (the zip archive is cut short or damaged); save it again and import the new file"
@@ -241,6 +242,12 @@ pub(crate) fn read_entry(
         )),
         Err(e) => Err(fail(format!("is damaged and cannot be decompressed ({e})"))),
     }
+}
+
+/// "a Word document", "an Excel workbook".
+fn article(what: &str) -> String {
+    let an = what.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']);
+    format!("{} {what}", if an { "an" } else { "a" })
 }
 
 fn megabytes(bytes: u64) -> String {

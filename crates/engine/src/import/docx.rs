@@ -790,6 +790,16 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn files_over_200_mb_are_refused_before_unzipping() {
+        let big = vec![0u8; crate::import::MAX_FILE_BYTES + 1];
+        let message = error_of(&big);
+        assert!(
+            message.contains("up to 200 MB"),
+            "the limit is stated: {message}"
+        );
+    }
+
+    #[test]
     fn a_truncated_docx_is_reported_as_cut_short() {
         let whole = docx_of(&p("hello"));
         for cut in [whole.len() / 2, whole.len() - 10, 30] {

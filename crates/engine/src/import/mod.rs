@@ -299,3 +299,104 @@ pub(crate) fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What every parser promises: units in order, inside the text, not
+    /// overlapping, never empty or padded with white space, and every
+    /// unit's case listed once among the cases.
+    fn check_invariants(parsed: &ParsedImport) {
+        let names: Vec<&str> = parsed.cases.iter().map(|c| c.name.as_str()).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(
+            unique.len(),
+            names.len(),
+            "each case is listed once: {names:?}"
+        );
+        for source in &parsed.sources {
+            let len = source.text.chars().count();
+            assert!(!source.text.contains('\r'), "stored text uses \\n only");
+            let mut previous_end = 0;
+            for unit in &source.units {
+                assert!(
+                    previous_end <= unit.start && unit.start < unit.end && unit.end <= len,
+                    "unit {}..{} is in order, non-empty and inside the text of {len} code points",
+                    unit.start,
+                    unit.end
+                );
+                let body: String = source
+                    .text
+                    .chars()
+                    .skip(unit.start)
+                    .take(unit.end - unit.start)
+                    .collect();
+                assert_eq!(
+                    body.trim(),
+                    body,
+                    "a unit does not start or end with white space"
+                );
+                if let Some(case) = &unit.case {
+                    assert!(
+                        names.contains(&case.as_str()),
+                        "the unit's case {case:?} is listed"
+                    );
+                }
+                previous_end = unit.end;
+            }
+        }
+    }
+
+    #[test]
+    fn every_parser_keeps_the_invariants() {
+        let notes = notes::NotesOptions {
+            case: Some("Zoë".to_owned()),
+            title: None,
+        };
+        check_invariants(
+            &notes::parse("a.txt", "  café  \n\n日本 😀\r\n".as_bytes(), &notes).expect("notes"),
+        );
+        check_invariants(
+            &notes::parse("a.md", "# Olá\n- **x** 😀\n".as_bytes(), &notes).expect("markdown"),
+        );
+        let transcript = transcript::TranscriptOptions::default();
+        check_invariants(
+            &transcript::parse("t.vtt", "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Zoë>café 😀</v>\n\n00:02.000 --> 00:03.000\nno speaker\n".as_bytes(), &transcript)
+                .expect("vtt"),
+        );
+        check_invariants(
+            &transcript::parse(
+                "t.txt",
+                "intro\nAna: olá\n  more  \nBen: 日本\n".as_bytes(),
+                &transcript,
+            )
+            .expect("txt"),
+        );
+        check_invariants(
+            &survey::parse(
+                "s.csv",
+                "id,comment,q\nP1,\"  café\n\n😀  \",Agree\nP2,,Disagree\nP3,日本 is where I met my mentor for the first time,Agree\n".as_bytes(),
+                &survey::SurveyOptions::default(),
+            )
+            .expect("survey"),
+        );
+    }
+
+    #[test]
+    fn file_names_give_stems_and_extensions() {
+        assert_eq!(
+            file_stem("C:\\data\\Mentees 6m.final.CSV"),
+            "Mentees 6m.final"
+        );
+        assert_eq!(extension("C:\\data\\Mentees 6m.final.CSV"), "csv");
+        assert_eq!(
+            extension(".hidden"),
+            "",
+            "a leading dot is not an extension"
+        );
+        assert_eq!(file_stem("dir/notes"), "notes");
+    }
+}

@@ -1765,6 +1765,19 @@ Start Date,End Date,Response Type,IP Address,Progress,Response ID,How satisfied 
     }
 
     #[test]
+    fn hostile_workbooks_are_refused_before_calamine_inflates_them() {
+        let mut bytes = xlsx_of(&[&["a"], &["1"]]);
+        crate::import::docx::tests::declare_size(&mut bytes, 150 * 1024 * 1024);
+        let err = preview("bomb.xlsx", &bytes)
+            .expect_err("declares too much")
+            .to_string();
+        assert!(
+            err.contains("declares 150 MB uncompressed (the limit is 100 MB)"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn options_round_trip_through_json_for_the_ui() {
         let options = SurveyOptions {
             columns: vec![FreeText, likert(&["Low", "High"]), Ignore],

@@ -5,47 +5,23 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 
-use super::{ParsedSource, UnitKind};
+use super::{AttributeKind, ParsedImport, UnitKind};
 use crate::store::cases::{self, AttributeType, CaseRole};
 use crate::store::{self, CaseId, SourceId};
 use crate::text::char_len;
 use crate::{Error, Result};
 
-/// A case and its closed-ended answers, as a survey parser produced them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ParsedCase {
-    /// The case's name (the respondent id).
-    pub name: String,
-    /// Attribute values of the case.
-    pub attributes: Vec<ParsedAttribute>,
-}
+/// Attribute values given for every case of one imported file, such as
+/// `role = mentor` for a survey of mentors.
+pub type FileAttributes = [(String, String)];
 
-/// One attribute value of a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedAttribute {
-    /// Attribute name (the question, or a file-wide key such as "role").
-    pub name: String,
-    /// Type of the attribute.
-    pub kind: AttributeType,
-    /// The value.
-    pub value: String,
-    /// For ordinal attributes, the levels from lowest to highest.
-    pub levels: Vec<String>,
-}
-
-/// Everything one file yields, ready to store.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ParsedFile {
-    /// The sources, in order.
-    pub sources: Vec<ParsedSource>,
-    /// Cases with attributes (surveys); other cases are created from units.
-    pub cases: Vec<ParsedCase>,
-    /// Speakers to mark as moderators.
-    pub moderators: Vec<String>,
-    /// Attributes given for every case of the file (e.g. role = mentor).
-    pub file_attributes: Vec<(String, String)>,
-    /// Things worth telling the user that did not stop the import.
-    pub warnings: Vec<String>,
+fn attribute_type(kind: AttributeKind) -> AttributeType {
+    match kind {
+        AttributeKind::Categorical => AttributeType::Categorical,
+        AttributeKind::Likert => AttributeType::Ordinal,
+        AttributeKind::Number => AttributeType::Number,
+        AttributeKind::Date => AttributeType::Date,
+    }
 }
 
 /// Stores `file`'s sources, units and cases. Returns the new sources' ids
@@ -54,11 +30,17 @@ pub(crate) fn store_file(
     conn: &rusqlite::Connection,
     import_id: Option<i64>,
     file_name: &str,
-    file: &ParsedFile,
+    file: &ParsedImport,
+    file_attributes: &FileAttributes,
 ) -> Result<(Vec<SourceId>, Vec<CaseId>)> {
     let now = store::now();
     let mut case_ids: HashMap<String, CaseId> = HashMap::new();
-    let moderators: Vec<String> = file.moderators.iter().map(|m| m.trim().to_lowercase()).collect();
+    let moderators: Vec<String> = file
+        .cases
+        .iter()
+        .filter(|c| c.moderator)
+        .map(|c| c.name.trim().to_lowercase())
+        .collect();
     let mut case_for = |name: &str, kind: Option<UnitKind>| -> Result<CaseId> {
         if let Some(id) = case_ids.get(name) {
             return Ok(*id);
@@ -74,9 +56,12 @@ pub(crate) fn store_file(
         Ok(id)
     };
     for case in &file.cases {
+        if case.attributes.is_empty() {
+            continue;
+        }
         let id = case_for(&case.name, Some(UnitKind::Response))?;
         for a in &case.attributes {
-            let attr = cases::upsert_attribute(conn, &a.name, a.kind, &a.levels)?;
+            let attr = cases::upsert_attribute(conn, &a.name, attribute_type(a.kind), &a.levels)?;
             cases::set_value(conn, id, attr, &a.value)?;
         }
     }
@@ -140,7 +125,7 @@ pub(crate) fn store_file(
             ])?;
         }
     }
-    for (key, value) in &file.file_attributes {
+    for (key, value) in file_attributes {
         let attr = cases::upsert_attribute(conn, key, AttributeType::Categorical, &[])?;
         for id in case_ids.values() {
             cases::set_value(conn, *id, attr, value)?;

@@ -23,6 +23,7 @@
 
 pub mod coding;
 mod error;
+pub mod exchange;
 pub mod import;
 mod migrations;
 pub mod progress;
@@ -32,6 +33,7 @@ pub mod store;
 pub mod text;
 
 pub use error::{Error, Problem, Result};
+pub use exchange::{ExchangeAction, ExchangeCounts, ExchangeReport};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};

@@ -13,6 +13,7 @@ use crate::store::cases::AttributeType;
 use crate::store::codes::Code;
 use crate::store::codings::CodingFilter;
 use crate::store::{self, CaseId, CodeId, CoderId, SourceId, coders, codes, codings, sources};
+use crate::text::CharIndex;
 use crate::{Cancel, Error, Phase, Progress, Project, Result};
 
 /// A coding of a coder or of the consensus layer, as written.
@@ -80,6 +81,16 @@ fn variable_type(kind: AttributeType, values: &[&str]) -> (&'static str, Option<
             Some("some values are not dates of the form YYYY-MM-DD"),
         ),
         _ => ("Text", None),
+    }
+}
+
+/// A selection's text as its name: white space collapsed, at most 60 characters.
+fn excerpt(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() > 60 {
+        format!("{}…", collapsed.chars().take(59).collect::<String>())
+    } else {
+        collapsed
     }
 }
 
@@ -278,9 +289,10 @@ pub(crate) fn export_qdpx(
     }
 
     // ----- selections: one per coder (or consensus) and span ---------------
+    // A stable sort: a coder's codings of one span keep their stored order,
+    // so an import stores them in the same order again.
     applied.sort_by(|a, b| {
-        (a.source, a.start, a.end, &a.user, &a.guid)
-            .cmp(&(b.source, b.start, b.end, &b.user, &b.guid))
+        (a.source, a.start, a.end, &a.user).cmp(&(b.source, b.start, b.end, &b.user))
     });
     let mut selections: HashMap<SourceId, Vec<Vec<&Applied>>> = HashMap::new();
     for a in &applied {
@@ -502,8 +514,14 @@ pub(crate) fn export_qdpx(
                 w.empty("TextSource", &attrs);
             } else {
                 w.open("TextSource", &attrs);
+                let text = sources::text(conn, s.id)?;
+                let chars = CharIndex::new(&text);
                 for g in groups {
                     let first = g[0];
+                    // Other programs show a selection by its name; ATLAS.ti and
+                    // QualCoder use the selected text, which is what is written.
+                    let name =
+                        excerpt(chars.slice(&text, first.start as usize, first.end as usize));
                     let created = g
                         .iter()
                         .map(|a| a.created_at.as_str())
@@ -521,6 +539,7 @@ pub(crate) fn export_qdpx(
                         "PlainTextSelection",
                         &[
                             ("guid", &guid),
+                            ("name", &name),
                             ("startPosition", &start),
                             ("endPosition", &end),
                             ("creatingUser", &first.user),
@@ -803,7 +822,7 @@ fn not_carried(
     }
     if case_memos > 0 {
         out.push(format!(
-            "{} are linked to their case with a Link (a REFI-QDA case cannot hold a note); some programs list them only as free notes",
+            "{}: each is a note linked to its case with a Link (a REFI-QDA case cannot hold a note); some programs list them only as free notes",
             plural(case_memos as i64, "case memo", "case memos")
         ));
     }
@@ -826,7 +845,8 @@ fn not_carried(
     if decisions > 0 {
         let noted = count(conn, "SELECT count(*) FROM decisions WHERE note != ''")?;
         out.push(format!(
-            "reconciliation decisions and their notes ({decisions} decisions, {noted} with a note); the consensus codings they produced are exported"
+            "reconciliation decisions and their notes ({}, {noted} with a note); the consensus codings they produced are exported",
+            plural(decisions, "decision", "decisions")
         ));
     }
     let audit = count(conn, "SELECT count(*) FROM audit_log")?;

@@ -129,11 +129,23 @@ pub(crate) fn merge_qdpx(
             ..Default::default()
         };
 
-        let mut coders: Vec<CoderId> = Vec::with_capacity(p.coders.len());
-        for k in &p.coders {
+        // Only coders with codings to merge are matched or created: a user
+        // of the other program who coded nothing here is not a coder here.
+        let coding: std::collections::HashSet<usize> = p
+            .codings
+            .iter()
+            .filter(|k| sources[k.source].is_some())
+            .filter_map(|k| k.coder)
+            .collect();
+        let mut coders: Vec<Option<CoderId>> = Vec::with_capacity(p.coders.len());
+        for (i, k) in p.coders.iter().enumerate() {
+            if !coding.contains(&i) {
+                coders.push(None);
+                continue;
+            }
             if let Some(existing) = store::coders::by_name(c, &k.name)? {
                 matched.coders += 1;
-                coders.push(existing.id);
+                coders.push(Some(existing.id));
                 continue;
             }
             let name = free_coder_name(c, &k.name)?;
@@ -143,7 +155,7 @@ pub(crate) fn merge_qdpx(
                 params![guid, name, store::now()],
             )?;
             written.coders += 1;
-            coders.push(CoderId(c.last_insert_rowid()));
+            coders.push(Some(CoderId(c.last_insert_rowid())));
         }
 
         let mut codes: Vec<CodeId> = Vec::with_capacity(p.codes.len());
@@ -186,8 +198,12 @@ pub(crate) fn merge_qdpx(
                 cancel.check()?;
                 step(progress, "Merging codings", i as u64, total);
             }
-            let Some(source) = sources[k.source] else { continue };
-            let coder = coders[k.coder.expect("coder codings name a coder")];
+            let Some(source) = sources[k.source] else {
+                continue;
+            };
+            let Some(coder) = k.coder.and_then(|i| coders[i]) else {
+                continue;
+            };
             let code = codes[k.code];
             if store::codings::by_guid(c, coder, &k.guid)?.is_some() {
                 matched.codings += 1;

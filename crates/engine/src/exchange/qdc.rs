@@ -160,8 +160,9 @@ pub(crate) fn import_qdc(project: &mut Project, path: &Path) -> Result<ExchangeR
                     Err(_) => warn.push((format!("code \"{name}\""), format!("its colour \"{color}\" is not #rgb or #rrggbb; it was ignored"))),
                 }
             }
-            let existing = match codes::by_guid(c, &k.guid)? {
-                Some(x) => Some(x.id),
+            let by_guid = codes::by_guid(c, &k.guid)?.map(|x| x.id);
+            let existing = match by_guid {
+                Some(id) => Some(id),
                 None => c
                     .query_row(
                         "SELECT id FROM codes WHERE coalesce(parent_id, 0) = coalesce(?1, 0) AND name = ?2 COLLATE NOCASE",
@@ -173,7 +174,9 @@ pub(crate) fn import_qdc(project: &mut Project, path: &Path) -> Result<ExchangeR
             let id = match existing {
                 Some(id) => {
                     let current = codes::get(c, id)?;
-                    if current.name != name {
+                    // A code matched by GUID was renamed in the other
+                    // program; one matched by name keeps its own spelling.
+                    if by_guid.is_some() && current.name != name {
                         if codes::name_taken(c, current.parent, name, Some(id))? {
                             warn.push((
                                 format!("code \"{}\"", current.name),

@@ -544,9 +544,10 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
     let note_text = |guid: &str| -> Option<String> {
         let n = note_by_guid.get(guid)?;
         Some(
+            // XML already turned literal line ends into \n; a \r that is
+            // still there was written as &#13; on purpose.
             n.content
                 .clone()
-                .map(|c| normalize_newlines(&c).0)
                 .or_else(|| note_texts.get(guid).cloned())
                 .unwrap_or_default(),
         )

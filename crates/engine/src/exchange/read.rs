@@ -878,6 +878,8 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
     let mut selection_spans: HashMap<String, (usize, i64, i64)> = HashMap::new();
     let mut source_memo_refs: Vec<(String, MemoTarget)> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
+    // Why texts are missing, each reason once with the sources it applies to.
+    let mut missing_why: Vec<(String, Vec<String>)> = Vec::new();
     let mut missing_codings = 0;
     let mut source_values = 0;
     let mut line_ends_fixed = 0;
@@ -899,11 +901,10 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
                     Some(Err(why)) => why,
                     _ => "its text was not found".to_owned(),
                 };
-                tally.warn(
-                    "sources without text",
-                    format!("source \"{title}\""),
-                    format!("{why}; the source was not imported"),
-                );
+                match missing_why.iter_mut().find(|(w, _)| *w == why) {
+                    Some((_, titles)) => titles.push(title.clone()),
+                    None => missing_why.push((why, vec![title.clone()])),
+                }
                 missing.push(title.clone());
                 missing_codings +=
                     s.selections.iter().map(|x| x.codings.len()).sum::<usize>() + s.codings.len();
@@ -1138,6 +1139,13 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
                 plural(line_ends_fixed, "source", "sources")
             ),
         );
+    }
+    for (why, titles) in &missing_why {
+        let place = match titles.as_slice() {
+            [one] => format!("source \"{one}\""),
+            many => plural(many.len(), "source", "sources"),
+        };
+        tally.report.warn(place, format!("{why}; not imported"));
     }
     if !missing.is_empty() {
         let codings = if missing_codings > 0 {

@@ -744,6 +744,33 @@ fn a_round_trip_through_qdpx_reproduces_the_project() {
 }
 
 #[test]
+fn the_schema_fixtures_round_trip() {
+    // Projects made by earlier Accords (every table holds a little data).
+    for version in 1..=accord_engine::SCHEMA_VERSION {
+        let dir = tempfile::tempdir().unwrap();
+        let path = crate::copy_fixture(&format!("schema/v{version}.accord"), dir.path());
+        let before = snapshot(&path);
+        let file = dir.path().join("fixture.qdpx");
+        Project::open(&path).unwrap().export_qdpx(&file).unwrap();
+        validate(&[&file]);
+        let copy = dir.path().join("copy.accord");
+        let (_, report) = Project::import_qdpx(&file, &copy).unwrap();
+        assert!(
+            report.warnings.is_empty(),
+            "v{version}: {:#?}",
+            report.warnings
+        );
+        let after = snapshot(&copy);
+        for (key, value) in &before {
+            assert_eq!(
+                &after[key], value,
+                "v{version}: the round trip keeps {key} exactly"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_archive_holds_the_exact_texts_and_stable_guids() {
     let dir = tempfile::tempdir().unwrap();
     let rich = rich_project(dir.path());
@@ -824,6 +851,20 @@ fn a_whole_project_cannot_be_exported_during_independent_coding_but_its_codebook
     assert_eq!(report.written.codes, 7);
     assert!(not_carried_mentions(&report, "1 code memo"), "{report:#?}");
     validate(&[&qdc]);
+}
+
+#[test]
+fn an_empty_project_exports_a_valid_file_but_no_codebook() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = Project::create(dir.path().join("empty.accord")).unwrap();
+    let file = dir.path().join("empty.qdpx");
+    let report = p.export_qdpx(&file).unwrap();
+    assert_eq!(report.written, accord_engine::ExchangeCounts::default());
+    validate(&[&file]);
+    let err = p.export_qdc(dir.path().join("empty.qdc")).unwrap_err();
+    assert_eq!(err.kind(), "invalid");
+    assert!(err.to_string().contains("at least one code"), "{err}");
+    assert!(!dir.path().join("empty.qdc").exists());
 }
 
 #[test]

@@ -1232,7 +1232,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
             None => other_links += 1,
         }
     }
-    let extra_memo_coder = |n: &refi::TextSource| -> Option<usize> {
+    let note_coder = |n: &refi::TextSource| -> Option<usize> {
         match n.creating_user.as_ref().and_then(|g| users.get(g)) {
             Some(Who::Coder(i)) => Some(*i),
             _ => None,
@@ -1260,7 +1260,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
         out.memos.push(PMemo {
             guid,
             target,
-            coder: extra_memo_coder(n),
+            coder: note_coder(n),
             title: n.name.clone().unwrap_or_default(),
             text: note_text(&n.guid).unwrap_or_default(),
             updated_at: time_or(n.modified.as_deref(), &created_at),
@@ -1278,7 +1278,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
         out.memos.push(PMemo {
             guid: n.guid.clone(),
             target: MemoTarget::Project,
-            coder: extra_memo_coder(n),
+            coder: note_coder(n),
             title: n.name.clone().unwrap_or_default(),
             text: note_text(&n.guid).unwrap_or_default(),
             updated_at: time_or(n.modified.as_deref(), &created_at),

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use accord_engine::Project;
 use clap::{Parser, Subcommand};
 
+mod exchange;
+
 #[derive(Parser)]
 #[command(name = "accord", version, about = "Qualitative coding with two coders, agreement and themes")]
 struct Cli {
@@ -30,6 +32,16 @@ enum Command {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// REFI-QDA projects (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: export, import.
+    Qdpx {
+        #[command(subcommand)]
+        command: exchange::QdpxCommand,
+    },
+    /// REFI-QDA codebooks (.qdc): export, import.
+    Qdc {
+        #[command(subcommand)]
+        command: exchange::QdcCommand,
     },
 }
 
@@ -72,6 +84,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("codings         {}", info.codings);
             }
         }
+        Command::Qdpx { command } => exchange::run_qdpx(command)?,
+        Command::Qdc { command } => exchange::run_qdc(command)?,
     }
     Ok(())
 }

@@ -24,6 +24,7 @@
 pub mod agreement;
 pub mod coding;
 mod error;
+pub mod exchange;
 pub mod import;
 mod migrations;
 pub mod progress;
@@ -35,6 +36,7 @@ pub mod text;
 pub mod themes;
 
 pub use error::{Error, Problem, Result};
+pub use exchange::{ExchangeAction, ExchangeCounts, ExchangeReport};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};

@@ -23,6 +23,7 @@
 
 pub mod coding;
 mod error;
+pub mod export;
 pub mod import;
 mod migrations;
 pub mod progress;
@@ -34,6 +35,9 @@ pub mod text;
 pub mod themes;
 
 pub use error::{Error, Problem, Result};
+pub use export::{
+    CodebookCounts, CodebookFormat, CodebookImportReport, TableFormat, render_theme_table, write_theme_table,
+};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};

@@ -2,6 +2,7 @@
 //! the workflow through the public API, on real files from `fixtures/` and
 //! real SQLite files in temporary folders.
 
+mod export;
 mod project;
 
 use std::path::{Path, PathBuf};

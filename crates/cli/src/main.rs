@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use accord_engine::Project;
 use clap::{Parser, Subcommand};
 
+mod export;
+
 #[derive(Parser)]
 #[command(name = "accord", version, about = "Qualitative coding with two coders, agreement and themes")]
 struct Cli {
@@ -31,6 +33,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    // --- export (crates/cli/src/export.rs) ---
+    /// Theme tables: export as Word, Excel, CSV, Markdown or HTML.
+    Themes {
+        #[command(subcommand)]
+        command: export::ThemesCommand,
+    },
+    /// The codebook: export as CSV, Markdown or Word; import from CSV.
+    Codebook {
+        #[command(subcommand)]
+        command: export::CodebookCommand,
+    },
+    // --- end export ---
 }
 
 fn main() -> ExitCode {
@@ -72,6 +86,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("codings         {}", info.codings);
             }
         }
+        // --- export (crates/cli/src/export.rs) ---
+        Command::Themes { command } => export::themes(command)?,
+        Command::Codebook { command } => export::codebook(command)?,
+        // --- end export ---
     }
     Ok(())
 }

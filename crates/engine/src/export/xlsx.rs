@@ -114,3 +114,45 @@ fn build(table: &ThemeTable, title: Option<&str>) -> std::result::Result<Vec<u8>
     sheet.set_print_fit_to_pages(1, 0);
     Ok(workbook.save_to_buffer()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{TableGroup, TableQuote, TableSection, ThemeRow};
+
+    #[test]
+    fn quotes_too_long_for_a_cell_are_refused_with_the_theme_named() {
+        let quote = TableQuote {
+            text: "x".repeat(20_000),
+            source: String::new(),
+            case_name: None,
+        };
+        let table = ThemeTable {
+            columns: vec![
+                "Theme".into(),
+                "Description of theme".into(),
+                "Representative quotes".into(),
+            ],
+            groups: vec![TableGroup {
+                heading: None,
+                sections: vec![TableSection {
+                    heading: None,
+                    rows: vec![ThemeRow {
+                        theme: "Long".into(),
+                        description: String::new(),
+                        quotes: vec![quote.clone(), quote],
+                        counts: None,
+                    }],
+                }],
+            }],
+            counts: false,
+            quote_sources: false,
+        };
+        let err = theme_table(&table, None).unwrap_err();
+        assert_eq!(err.kind(), "invalid");
+        assert!(
+            err.to_string().contains("\"Long\"") && err.to_string().contains("32767"),
+            "{err}"
+        );
+    }
+}

@@ -568,9 +568,9 @@ fn docx_renders_in_libreoffice_with_every_text_and_the_header_on_each_page() {
     for (i, page) in pages.iter().enumerate() {
         assert!(
             words(page).contains(&words("Representative quotes")),
-            "page {} repeats the header row: {}",
+            "page {} repeats the header row; it begins: {}",
             i + 1,
-            words(page)
+            words(page).chars().take(300).collect::<String>()
         );
     }
     assert!(

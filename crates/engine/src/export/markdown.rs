@@ -8,9 +8,12 @@
 //! sequence of short tables under headings, which is how such tables are
 //! usually typeset when they cannot be merged.
 //!
-//! Inside cells, quotes are separated by `<br>` (both renderers accept it);
-//! text is escaped so that `|`, `*`, `_`, `<` and the like print as
-//! themselves.
+//! Inside cells, quotes (and line breaks within a quote) are separated by
+//! `<br> `: GitHub and pandoc's HTML output break the line there. Pandoc
+//! reads `<br>` as raw HTML and drops it when writing Word or LaTeX; the
+//! space after it then keeps the quotes apart ("…” “…"). For Word, the DOCX
+//! export is the one to use. Text is escaped so that `|`, `*`, `_`, `<` and
+//! the like print as themselves.
 
 use crate::ThemeTable;
 
@@ -54,11 +57,7 @@ pub(super) fn theme_table(table: &ThemeTable, title: Option<&str>) -> String {
                     .iter()
                     .map(|q| cell(&quote_line(q, table.quote_sources)))
                     .collect();
-                let mut cells = vec![
-                    cell(&row.theme),
-                    cell(&row.description),
-                    quotes.join("<br>"),
-                ];
+                let mut cells = vec![cell(&row.theme), cell(&row.description), quotes.join(BREAK)];
                 if table.counts {
                     cells.push(cell(&counts_text(row.counts.as_ref())));
                 }
@@ -78,13 +77,16 @@ pub(super) fn theme_table(table: &ThemeTable, title: Option<&str>) -> String {
     out
 }
 
-/// The text of a table cell: escaped, line breaks as `<br>`, no line end.
+/// A line break inside a cell (see the module documentation).
+const BREAK: &str = "<br> ";
+
+/// The text of a table cell: escaped, line breaks as [`BREAK`], no line end.
 fn cell(text: &str) -> String {
     clean(text.trim())
         .split('\n')
         .map(escape)
         .collect::<Vec<_>>()
-        .join("<br>")
+        .join(BREAK)
 }
 
 /// Backslash-escapes the ASCII punctuation that Markdown (CommonMark, GFM,

@@ -763,8 +763,8 @@ fn markdown_has_a_heading_per_group_and_section_and_escaped_pipe_tables() {
 
 | Theme | Description of theme | Representative quotes | Passages (sources, cases) |
 | --- | --- | --- | --- |
-| Similar interests | Shared professional interests \\& background | “We're both interested in lupus \\<and\\> vasculitis.”<br>“She is also an \"IMG\", so she understood.” | 7 (3, 6) |
-| Mentor qualities: Approachable | Easy to talk to \\| no question too basic | “No question is too \\*basic\\* for her.<br>Really.” | 4 (2, 4) |
+| Similar interests | Shared professional interests \\& background | “We're both interested in lupus \\<and\\> vasculitis.”<br> “She is also an \"IMG\", so she understood.” | 7 (3, 6) |
+| Mentor qualities: Approachable | Easy to talk to \\| no question too basic | “No question is too \\*basic\\* for her.<br> Really.” | 4 (2, 4) |
 
 ### Themes indicating negative influence
 

@@ -165,7 +165,7 @@ pub(crate) fn usage_text(counter: &Counter, usage: &Usage) -> String {
     )
 }
 
-/// Names joined by `/`, from the top of the tree.
+/// The names from the top of the tree down to `code`.
 fn path_names(all: &[Code], code: &Code) -> Vec<String> {
     let mut names = vec![code.name.clone()];
     let mut parent = code.parent;

@@ -10,6 +10,7 @@ use accord_engine::Project;
 use clap::{Parser, Subcommand};
 
 mod exchange;
+mod export;
 
 #[derive(Parser)]
 #[command(name = "accord", version, about = "Qualitative coding with two coders, agreement and themes")]
@@ -43,6 +44,18 @@ enum Command {
         #[command(subcommand)]
         command: exchange::QdcCommand,
     },
+    // --- export (crates/cli/src/export.rs) ---
+    /// Theme tables: export as Word, Excel, CSV, Markdown or HTML.
+    Themes {
+        #[command(subcommand)]
+        command: export::ThemesCommand,
+    },
+    /// The codebook: export as CSV, Markdown or Word; import from CSV.
+    Codebook {
+        #[command(subcommand)]
+        command: export::CodebookCommand,
+    },
+    // --- end export ---
 }
 
 fn main() -> ExitCode {
@@ -86,6 +99,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Qdpx { command } => exchange::run_qdpx(command)?,
         Command::Qdc { command } => exchange::run_qdc(command)?,
+        // --- export (crates/cli/src/export.rs) ---
+        Command::Themes { command } => export::themes(command)?,
+        Command::Codebook { command } => export::codebook(command)?,
+        // --- end export ---
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod agreement;
 pub mod coding;
 mod error;
 pub mod exchange;
+pub mod export;
 pub mod import;
 mod migrations;
 pub mod progress;
@@ -37,6 +38,9 @@ pub mod themes;
 
 pub use error::{Error, Problem, Result};
 pub use exchange::{ExchangeAction, ExchangeCounts, ExchangeReport};
+pub use export::{
+    CodebookCounts, CodebookFormat, CodebookImportReport, TableFormat, render_theme_table, write_theme_table,
+};
 pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};

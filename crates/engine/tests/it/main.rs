@@ -3,6 +3,7 @@
 //! real SQLite files in temporary folders.
 
 mod exchange;
+mod export;
 mod project;
 
 use std::path::{Path, PathBuf};

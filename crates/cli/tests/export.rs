@@ -1,0 +1,288 @@
+//! `accord themes export` and `accord codebook export|import`, run as a user runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use accord_engine::{Phase, Project};
+
+fn accord(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(args)
+        .output()
+        .expect("the accord binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn fixture(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(relative)
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// The current-version fixture with its theme "Mentor qualities" holding
+/// "Approachable", whose consensus passage "always kind" is the theme's
+/// starred quote (case ME-001, role = mentee).
+fn project_with_a_theme(dir: &Path) -> PathBuf {
+    let path = dir.join("study.accord");
+    std::fs::copy(
+        fixture(&format!("schema/v{}.accord", accord_engine::SCHEMA_VERSION)),
+        &path,
+    )
+    .unwrap();
+    let mut p = Project::open(&path).unwrap();
+    let theme = p.themes().unwrap().remove(0).id;
+    let approachable = p.resolve_code("Approachable").unwrap().id;
+    p.assign_code(approachable, Some(theme), 1).unwrap();
+    path
+}
+
+#[test]
+fn themes_export_writes_every_format_and_says_what_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project_with_a_theme(dir.path());
+    for ext in ["docx", "xlsx", "csv", "md", "html"] {
+        let out = dir.path().join(format!("Table 1.{ext}"));
+        let o = accord(&[
+            "themes",
+            "export",
+            s(&project),
+            "--out",
+            s(&out),
+            "--group-by",
+            "role",
+            "--split-by",
+            "influence",
+            "--quotes",
+            "starred",
+            "--counts",
+            "--sources",
+            "--title",
+            "Table 1. Themes and representative quotes",
+        ]);
+        assert!(o.status.success(), "{ext}: {}", stderr(&o));
+        assert_eq!(
+            stdout(&o),
+            format!("wrote {}: 1 theme row, 1 quote, 1 group\n", out.display()),
+            "{ext}: a one-line summary"
+        );
+        assert!(
+            std::fs::metadata(&out).unwrap().len() > 0,
+            "{ext}: the file is written"
+        );
+    }
+    let md = std::fs::read_to_string(dir.path().join("Table 1.md")).unwrap();
+    assert!(
+        md.starts_with("# Table 1. Themes and representative quotes\n\n## Mentee response\n\n"),
+        "{md}"
+    );
+    assert!(md.contains("| Mentor qualities | Valued traits | “always kind” — Interview ME-001, ME-001 | 1 (1, 1) |"), "{md}");
+
+    // --format overrides the extension; --quotes takes a number.
+    let out = dir.path().join("table.txt");
+    let o = accord(&[
+        "themes",
+        "export",
+        s(&project),
+        "--format",
+        "md",
+        "--out",
+        s(&out),
+        "--quotes",
+        "0",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("0 quotes"),
+        "at most 0 quotes per row: {}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn themes_export_refuses_what_it_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project_with_a_theme(dir.path());
+    let pdf = dir.path().join("t.pdf");
+    let o = accord(&["themes", "export", s(&project), "--out", s(&pdf)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cannot tell the format"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!pdf.exists(), "nothing is written");
+
+    let o = accord(&[
+        "themes",
+        "export",
+        s(&project),
+        "--out",
+        s(&dir.path().join("t.md")),
+        "--quotes",
+        "some",
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("not starred, all or a number"),
+        "{}",
+        stderr(&o)
+    );
+
+    let missing = dir.path().join("no-folder").join("t.docx");
+    let o = accord(&["themes", "export", s(&project), "--out", s(&missing)]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("no-folder"),
+        "the error names the file: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn codebook_import_then_export_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.accord");
+    let b = dir.path().join("b.accord");
+    for p in [&a, &b] {
+        assert!(accord(&["new", s(p)]).status.success());
+    }
+    let demo = fixture("demo/codebook.csv");
+    let o = accord(&["codebook", "import", s(&a), s(&demo)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "imported {}: 21 created, 0 updated, 0 unchanged\n",
+            demo.display()
+        )
+    );
+
+    let first = dir.path().join("first.csv");
+    let o = accord(&["codebook", "export", s(&a), s(&first)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), format!("wrote {}: 21 codes\n", first.display()));
+
+    let o = accord(&["codebook", "import", s(&b), s(&first)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("21 created"), "{}", stdout(&o));
+    let second = dir.path().join("second.csv");
+    assert!(
+        accord(&["codebook", "export", s(&b), s(&second)])
+            .status
+            .success()
+    );
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap(),
+        "the same codebook, byte for byte"
+    );
+
+    for (file, format) in [
+        ("book.md", None),
+        ("book.docx", None),
+        ("book.txt", Some("md")),
+    ] {
+        let out = dir.path().join(file);
+        let mut args = vec!["codebook", "export", s(&a), s(&out)];
+        if let Some(f) = format {
+            args.extend(["--format", f]);
+        }
+        let o = accord(&args);
+        assert!(o.status.success(), "{file}: {}", stderr(&o));
+        assert!(out.exists(), "{file} is written");
+    }
+}
+
+#[test]
+fn a_bad_codebook_is_refused_with_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p.accord");
+    assert!(accord(&["new", s(&project)]).status.success());
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "name,parent,color,remarks\nA,,#12345z,\n,A,,\nB,Nowhere,,\n",
+    )
+    .unwrap();
+    let o = accord(&["codebook", "import", s(&project), s(&bad)]);
+    assert!(!o.status.success(), "a bad file is refused");
+    let err = stderr(&o);
+    for row in ["row 2", "row 3", "row 4"] {
+        assert!(
+            err.contains(row),
+            "every bad row is reported ({row}): {err}"
+        );
+    }
+    let o = accord(&["info", s(&project), "--json"]);
+    let info: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["codes"], 0, "nothing was imported");
+
+    let ok = dir.path().join("ok.csv");
+    std::fs::write(&ok, "name,remarks\nA,x\n").unwrap();
+    let o = accord(&["codebook", "import", s(&project), s(&ok)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning") && stderr(&o).contains("remarks"),
+        "unknown columns are warned about: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn codebook_counts_follow_the_blindness_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = project_with_a_theme(dir.path());
+    let out = dir.path().join("book.csv");
+    let o = accord(&["codebook", "export", s(&project), s(&out), "--all-coders"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("codings (Amara)") && text.contains("codings (Jonas)"),
+        "{text}"
+    );
+
+    Project::open(&project)
+        .unwrap()
+        .set_phase(Phase::Independent)
+        .unwrap();
+    for flag in ["--all-coders", "--consensus"] {
+        let o = accord(&["codebook", "export", s(&project), s(&out), flag]);
+        assert!(
+            !o.status.success(),
+            "{flag} is refused during independent coding"
+        );
+        assert!(stderr(&o).contains("blind"), "{}", stderr(&o));
+    }
+    let o = accord(&["codebook", "export", s(&project), s(&out), "--as", "jonas"]);
+    assert!(o.status.success(), "a coder's own counts: {}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("codings (Jonas)") && !text.contains("Amara"),
+        "{text}"
+    );
+
+    let o = accord(&[
+        "codebook",
+        "export",
+        s(&project),
+        s(&out),
+        "--as",
+        "Jonas",
+        "--consensus",
+    ]);
+    assert!(
+        !o.status.success(),
+        "--as and --consensus exclude each other"
+    );
+}

@@ -13,7 +13,11 @@ mod exchange;
 mod export;
 
 #[derive(Parser)]
-#[command(name = "accord", version, about = "Qualitative coding with two coders, agreement and themes")]
+#[command(
+    name = "accord",
+    version,
+    about = "Qualitative coding with two coders, agreement and themes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -19,7 +19,9 @@ fn stderr(o: &Output) -> String {
 }
 
 fn fixture(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(relative)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(relative)
 }
 
 #[test]
@@ -34,8 +36,14 @@ fn new_then_info_as_text_and_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     let version = format!("format version  {}", accord_engine::SCHEMA_VERSION);
-    assert!(text.contains(&version), "info prints the schema version: {text}");
-    assert!(text.contains("sources         0"), "a new project has no sources: {text}");
+    assert!(
+        text.contains(&version),
+        "info prints the schema version: {text}"
+    );
+    assert!(
+        text.contains("sources         0"),
+        "a new project has no sources: {text}"
+    );
 
     let o = accord(&["info", file_arg, "--json"]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -73,7 +81,14 @@ fn info_refuses_foreign_and_newer_files_without_changing_them() {
         assert!(!o.status.success(), "{file}: accord info must fail");
         let err = stderr(&o);
         assert!(err.contains(says), "{file}: the message explains: {err}");
-        assert!(err.contains(file), "{file}: the message names the file: {err}");
-        assert_eq!(std::fs::read(&copy).unwrap(), before, "{file}: bytes unchanged");
+        assert!(
+            err.contains(file),
+            "{file}: the message names the file: {err}"
+        );
+        assert_eq!(
+            std::fs::read(&copy).unwrap(),
+            before,
+            "{file}: bytes unchanged"
+        );
     }
 }

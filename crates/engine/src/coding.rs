@@ -107,7 +107,9 @@ pub(crate) struct History {
 }
 
 fn code_label(conn: &rusqlite::Connection, code: CodeId) -> String {
-    codes::get(conn, code).map(|c| c.name).unwrap_or_else(|_| format!("code {code}"))
+    codes::get(conn, code)
+        .map(|c| c.name)
+        .unwrap_or_else(|_| format!("code {code}"))
 }
 
 impl Project {
@@ -127,7 +129,11 @@ impl Project {
 
     fn source_len(&self, source: SourceId) -> Result<i64> {
         self.conn
-            .query_row("SELECT char_len FROM sources WHERE id = ?1", [source], |r| r.get(0))
+            .query_row(
+                "SELECT char_len FROM sources WHERE id = ?1",
+                [source],
+                |r| r.get(0),
+            )
             .map_err(|_| Error::not_found(format!("source {source}")))
     }
 
@@ -150,7 +156,10 @@ impl Project {
         }
         let id = self.change(None, |c| {
             let id = codes::insert(c, parent, fields, None)?;
-            c.log("code.create", serde_json::to_value(codes::get(c, id)?).unwrap_or_default())?;
+            c.log(
+                "code.create",
+                serde_json::to_value(codes::get(c, id)?).unwrap_or_default(),
+            )?;
             Ok(id)
         })?;
         codes::get(&self.conn, id)
@@ -162,7 +171,10 @@ impl Project {
             let before = codes::get(c, id)?;
             codes::update(c, id, fields)?;
             let after = codes::get(c, id)?;
-            c.log("code.update", serde_json::json!({ "before": before, "after": after }))
+            c.log(
+                "code.update",
+                serde_json::json!({ "before": before, "after": after }),
+            )
         })?;
         codes::get(&self.conn, id)
     }
@@ -390,7 +402,12 @@ impl Project {
 
     /// Codes whole units (e.g. every search hit) with one code, for `coder`.
     /// One undoable action.
-    pub fn apply_code_to_units(&mut self, coder: CoderId, code: CodeId, units: &[UnitId]) -> Result<Vec<Coding>> {
+    pub fn apply_code_to_units(
+        &mut self,
+        coder: CoderId,
+        code: CodeId,
+        units: &[UnitId],
+    ) -> Result<Vec<Coding>> {
         self.coding_allowed()?;
         let mut spans = Vec::with_capacity(units.len());
         let mut stmt = self
@@ -403,7 +420,11 @@ impl Project {
             spans.push(span);
         }
         drop(stmt);
-        let label = format!("Code {} units as “{}”", units.len(), code_label(&self.conn, code));
+        let label = format!(
+            "Code {} units as “{}”",
+            units.len(),
+            code_label(&self.conn, code)
+        );
         self.apply_spans(coder, &spans, &[code], &label)
     }
 
@@ -491,7 +512,12 @@ impl Project {
     }
 
     /// Changes one of the coder's codings (code, boundaries, memo).
-    pub fn update_coding(&mut self, coder: CoderId, id: CodingId, change: &CodingChange) -> Result<Coding> {
+    pub fn update_coding(
+        &mut self,
+        coder: CoderId,
+        id: CodingId,
+        change: &CodingChange,
+    ) -> Result<Coding> {
         self.coding_allowed()?;
         let who = self.coder_name(coder)?;
         let before = codings::get(&self.conn, coder, id)?;
@@ -516,7 +542,11 @@ impl Project {
             return Ok(before);
         }
         after.updated_at = store::now();
-        let label = if change.memo.is_some() && change.code.is_none() && change.start.is_none() && change.end.is_none() {
+        let label = if change.memo.is_some()
+            && change.code.is_none()
+            && change.start.is_none()
+            && change.end.is_none()
+        {
             "Edit memo".to_owned()
         } else if change.code.is_some() {
             format!("Change code to “{}”", code_label(&self.conn, after.code))
@@ -530,7 +560,14 @@ impl Project {
                 serde_json::json!({ "before": before, "after": after }),
             )
         })?;
-        self.record(coder, &label, vec![Step::Update { before, after: after.clone() }]);
+        self.record(
+            coder,
+            &label,
+            vec![Step::Update {
+                before,
+                after: after.clone(),
+            }],
+        );
         codings::get(&self.conn, coder, id)
     }
 
@@ -542,7 +579,10 @@ impl Project {
         let label = format!("Remove “{}”", code_label(&self.conn, coding.code));
         self.change(Some(&who), |c| {
             codings::delete(c, coder, &coding.guid)?;
-            c.log("coding.remove", serde_json::to_value(&coding).unwrap_or_default())
+            c.log(
+                "coding.remove",
+                serde_json::to_value(&coding).unwrap_or_default(),
+            )
         })?;
         self.record(coder, &label, vec![Step::Remove(coding)]);
         Ok(())
@@ -565,10 +605,12 @@ impl Project {
 
     /// What undo and redo would do for `coder`.
     pub fn undo_state(&self, coder: CoderId) -> UndoState {
-        self.history.get(&coder).map_or_else(UndoState::default, |h| UndoState {
-            undo: h.undo.last().map(|a| a.label.clone()),
-            redo: h.redo.last().map(|a| a.label.clone()),
-        })
+        self.history
+            .get(&coder)
+            .map_or_else(UndoState::default, |h| UndoState {
+                undo: h.undo.last().map(|a| a.label.clone()),
+                redo: h.redo.last().map(|a| a.label.clone()),
+            })
     }
 
     /// Takes back the coder's last coding action. Returns its label.
@@ -595,14 +637,26 @@ impl Project {
             let now = store::now();
             let apply = |step: &Step| -> Result<()> {
                 match (step, undo) {
-                    (Step::Add(x), true) | (Step::Remove(x), false) => codings::delete(c, coder, &x.guid),
-                    (Step::Add(x), false) | (Step::Remove(x), true) => codings::insert(c, x).map(|_| ()),
-                    (Step::Update { before, .. }, true) => {
-                        codings::update(c, &Coding { updated_at: now.clone(), ..before.clone() })
+                    (Step::Add(x), true) | (Step::Remove(x), false) => {
+                        codings::delete(c, coder, &x.guid)
                     }
-                    (Step::Update { after, .. }, false) => {
-                        codings::update(c, &Coding { updated_at: now.clone(), ..after.clone() })
+                    (Step::Add(x), false) | (Step::Remove(x), true) => {
+                        codings::insert(c, x).map(|_| ())
                     }
+                    (Step::Update { before, .. }, true) => codings::update(
+                        c,
+                        &Coding {
+                            updated_at: now.clone(),
+                            ..before.clone()
+                        },
+                    ),
+                    (Step::Update { after, .. }, false) => codings::update(
+                        c,
+                        &Coding {
+                            updated_at: now.clone(),
+                            ..after.clone()
+                        },
+                    ),
                 }
             };
             if undo {
@@ -619,7 +673,11 @@ impl Project {
         match result {
             Ok(()) => {
                 let label = action.label.clone();
-                if undo { h.redo.push(action) } else { h.undo.push(action) }
+                if undo {
+                    h.redo.push(action)
+                } else {
+                    h.undo.push(action)
+                }
                 Ok(Some(label))
             }
             Err(e) => {
@@ -639,12 +697,14 @@ impl Project {
         let mut out = Vec::with_capacity(codings.len());
         for c in codings {
             if c.coder != coder {
-                return Err(Error::NotAllowed("a coder can only read their own codings".into()));
+                return Err(Error::NotAllowed(
+                    "a coder can only read their own codings".into(),
+                ));
             }
-            if !texts.contains_key(&c.source) {
+            if let std::collections::hash_map::Entry::Vacant(e) = texts.entry(c.source) {
                 let t = crate::store::sources::text(&self.conn, c.source)?;
                 let idx = CharIndex::new(&t);
-                texts.insert(c.source, (t, idx));
+                e.insert((t, idx));
             }
             let (t, idx) = &texts[&c.source];
             out.push(idx.slice(t, c.start as usize, c.end as usize).to_owned());

@@ -179,7 +179,11 @@ impl Error {
     }
 
     /// Shorthand for an [`Error::Import`] with a single problem.
-    pub fn import(file: impl Into<String>, place: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn import(
+        file: impl Into<String>,
+        place: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Error::Import {
             file: file.into(),
             problems: vec![Problem {

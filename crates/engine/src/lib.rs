@@ -36,29 +36,32 @@ pub mod store;
 pub mod text;
 pub mod themes;
 
+pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use error::{Error, Problem, Result};
 pub use exchange::{ExchangeAction, ExchangeCounts, ExchangeReport};
 pub use export::{
-    CodebookCounts, CodebookFormat, CodebookImportReport, TableFormat, render_theme_table, write_theme_table,
+    CodebookCounts, CodebookFormat, CodebookImportReport, TableFormat, render_theme_table,
+    write_theme_table,
 };
-pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
-pub use coding::{CodeCount, CodeMergeSummary, CodingChange, SpanKind, UndoState};
 pub use progress::{Cancel, Progress};
+pub use project::{APPLICATION_ID, Phase, Project, ProjectInfo, SCHEMA_VERSION};
 pub use reconcile::{
     CoderPair, ConsensusCoding, Decision, DecisionKind, DecisionRequest, DiffSegment, Discrepancy,
     DiscrepancyFilter, DiscrepancyKind, DiscrepancyList, DiscrepancyView,
 };
-pub use store::coders::Coder;
-pub use themes::{
-    GroupedCounts, Passage, PassageCounts, Quote, QuoteSelection, TableGroup, TableQuote, TableSection,
-    Theme, ThemeBoard, ThemeFields, ThemeRow, ThemeTable, ThemeTableOptions,
-};
-pub use store::codes::{Code, CodeFields};
-pub use store::codings::{Coding, CodingFilter};
 pub use search::{IndexStatus, SearchHit, SearchQuery, SearchResults};
 pub use store::cases::{Attribute, AttributeType, Case, CaseRole};
+pub use store::coders::Coder;
+pub use store::codes::{Code, CodeFields};
+pub use store::codings::{Coding, CodingFilter};
 pub use store::sources::{Source, SourceText, Unit};
-pub use store::{AuditEntry, AttributeId, CaseId, CodeId, CoderId, CodingId, SourceId, ThemeId, UnitId};
+pub use store::{
+    AttributeId, AuditEntry, CaseId, CodeId, CoderId, CodingId, SourceId, ThemeId, UnitId,
+};
+pub use themes::{
+    GroupedCounts, Passage, PassageCounts, Quote, QuoteSelection, TableGroup, TableQuote,
+    TableSection, Theme, ThemeBoard, ThemeFields, ThemeRow, ThemeTable, ThemeTableOptions,
+};
 
 impl Project {
     /// The newest `limit` entries of the audit log, newest first.

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags, Transaction};
 use serde::Serialize;
 
-use crate::migrations::{self, Migration, MIGRATIONS};
+use crate::migrations::{self, MIGRATIONS, Migration};
 use crate::store;
 use crate::{Error, Result};
 
@@ -119,13 +119,13 @@ impl Project {
                 path.display()
             )));
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(Error::io(
-                    parent,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "folder does not exist"),
-                ));
-            }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(Error::io(
+                parent,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "folder does not exist"),
+            ));
         }
         let conn = Connection::open(&path)?;
         conn.pragma_update(None, "application_id", APPLICATION_ID)?;
@@ -169,7 +169,10 @@ impl Project {
         if version < latest {
             let (from, to) = project.upgrade(migrations)?;
             project.change(None, |c| {
-                c.log("project.migrate", serde_json::json!({ "from": from, "to": to }))
+                c.log(
+                    "project.migrate",
+                    serde_json::json!({ "from": from, "to": to }),
+                )
             })?;
         }
         Ok(project)
@@ -335,7 +338,10 @@ fn probe(path: &Path, latest: i64) -> Result<i64> {
     let mut header = [0u8; 100];
     let mut read = 0;
     while read < header.len() {
-        match file.read(&mut header[read..]).map_err(|e| Error::io(path, e))? {
+        match file
+            .read(&mut header[read..])
+            .map_err(|e| Error::io(path, e))?
+        {
             0 => break,
             n => read += n,
         }
@@ -401,7 +407,11 @@ mod tests {
             },
         ];
         let err = Project::open_with(&path, &broken).unwrap_err();
-        assert_eq!(err.kind(), "migration", "the failure is reported as a migration error: {err}");
+        assert_eq!(
+            err.kind(),
+            "migration",
+            "the failure is reported as a migration error: {err}"
+        );
         assert_eq!(
             file_bytes(&path),
             before,
@@ -418,7 +428,11 @@ mod tests {
             )
             .unwrap();
         assert_eq!(half, 0, "no table of the failed upgrade may remain");
-        assert_eq!(p.phase().unwrap(), Phase::Independent, "earlier data is intact");
+        assert_eq!(
+            p.phase().unwrap(),
+            Phase::Independent,
+            "earlier data is intact"
+        );
     }
 
     #[test]
@@ -428,7 +442,11 @@ mod tests {
         std::fs::write(&path, b"keep me").unwrap();
         let err = Project::create(&path).unwrap_err();
         assert_eq!(err.kind(), "conflict");
-        assert_eq!(file_bytes(&path), b"keep me", "an existing file is never overwritten");
+        assert_eq!(
+            file_bytes(&path),
+            b"keep me",
+            "an existing file is never overwritten"
+        );
     }
 
     #[test]
@@ -438,8 +456,8 @@ mod tests {
         p.set_phase(Phase::Independent).unwrap();
         let log = store::audit::recent(&p.conn, 10).unwrap();
         assert!(
-            log.iter().any(|e| e.action == "project.phase"
-                && e.details.contains("\"independent\"")),
+            log.iter()
+                .any(|e| e.action == "project.phase" && e.details.contains("\"independent\"")),
             "the phase step must appear in the audit log: {log:?}"
         );
     }

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use similar::{Algorithm, ChangeTag};
 
 use crate::store::codings::{self, Coding, CodingFilter};
-use crate::store::{self, CodeId, CoderId, SourceId, codes, coders};
+use crate::store::{self, CodeId, CoderId, SourceId, coders, codes};
 use crate::text::CharIndex;
 use crate::{Error, Phase, Project, Result};
 
@@ -255,7 +255,12 @@ impl Cluster {
     }
 
     fn key(&self, prefix: &str) -> String {
-        let mut guids: Vec<&str> = self.a.iter().chain(&self.b).map(|c| c.guid.as_str()).collect();
+        let mut guids: Vec<&str> = self
+            .a
+            .iter()
+            .chain(&self.b)
+            .map(|c| c.guid.as_str())
+            .collect();
         guids.sort();
         let material = format!("{prefix}|{}|{}|{}", self.source, self.code, guids.join(","));
         store::content_hash(material.as_bytes())[..20].to_owned()
@@ -266,10 +271,16 @@ impl Cluster {
 fn clusters(a: Vec<Coding>, b: Vec<Coding>) -> Vec<Cluster> {
     let mut by_place: BTreeMap<(SourceId, CodeId), Vec<(bool, Coding)>> = BTreeMap::new();
     for c in a {
-        by_place.entry((c.source, c.code)).or_default().push((true, c));
+        by_place
+            .entry((c.source, c.code))
+            .or_default()
+            .push((true, c));
     }
     for c in b {
-        by_place.entry((c.source, c.code)).or_default().push((false, c));
+        by_place
+            .entry((c.source, c.code))
+            .or_default()
+            .push((false, c));
     }
     let mut out = Vec::new();
     for ((source, code), mut list) in by_place {
@@ -279,15 +290,28 @@ fn clusters(a: Vec<Coding>, b: Vec<Coding>) -> Vec<Cluster> {
             match &mut current {
                 Some((cluster, end)) if c.start < *end => {
                     *end = (*end).max(c.end);
-                    if is_a { cluster.a.push(c) } else { cluster.b.push(c) }
+                    if is_a {
+                        cluster.a.push(c)
+                    } else {
+                        cluster.b.push(c)
+                    }
                 }
                 _ => {
                     if let Some((done, _)) = current.take() {
                         out.push(done);
                     }
                     let end = c.end;
-                    let mut cluster = Cluster { source, code, a: Vec::new(), b: Vec::new() };
-                    if is_a { cluster.a.push(c) } else { cluster.b.push(c) }
+                    let mut cluster = Cluster {
+                        source,
+                        code,
+                        a: Vec::new(),
+                        b: Vec::new(),
+                    };
+                    if is_a {
+                        cluster.a.push(c)
+                    } else {
+                        cluster.b.push(c)
+                    }
                     current = Some((cluster, end));
                 }
             }
@@ -314,12 +338,19 @@ impl Project {
     pub fn coder_pair(&self) -> Result<CoderPair> {
         let stored: Option<String> = self
             .conn
-            .query_row("SELECT value FROM project_meta WHERE key = 'reconcile_coders'", [], |r| r.get(0))
+            .query_row(
+                "SELECT value FROM project_meta WHERE key = 'reconcile_coders'",
+                [],
+                |r| r.get(0),
+            )
             .optional()?;
-        if let Some((a, b)) = stored.as_deref().and_then(|s| s.split_once(',')) {
-            if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
-                return Ok(CoderPair { a: CoderId(a), b: CoderId(b) });
-            }
+        if let Some((a, b)) = stored.as_deref().and_then(|s| s.split_once(','))
+            && let (Ok(a), Ok(b)) = (a.parse(), b.parse())
+        {
+            return Ok(CoderPair {
+                a: CoderId(a),
+                b: CoderId(b),
+            });
         }
         match coders::list(&self.conn)?.as_slice() {
             [a, b] => Ok(CoderPair { a: a.id, b: b.id }),
@@ -434,8 +465,10 @@ impl Project {
             .into_iter()
             .map(|s| (s.id, s.title))
             .collect();
-        let code_names: BTreeMap<CodeId, String> =
-            codes::list(&self.conn)?.into_iter().map(|c| (c.id, c.name)).collect();
+        let code_names: BTreeMap<CodeId, String> = codes::list(&self.conn)?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
         let mut items = Vec::new();
         let (mut total, mut resolved, mut agreements) = (0, 0, 0);
         for cluster in all {
@@ -478,8 +511,16 @@ impl Project {
                 decision,
             });
         }
-        items.sort_by(|x, y| (x.source, x.start, &x.code_name).cmp(&(y.source, y.start, &y.code_name)));
-        Ok(DiscrepancyList { pair, items, total, resolved, agreements })
+        items.sort_by(|x, y| {
+            (x.source, x.start, &x.code_name).cmp(&(y.source, y.start, &y.code_name))
+        });
+        Ok(DiscrepancyList {
+            pair,
+            items,
+            total,
+            resolved,
+            agreements,
+        })
     }
 
     fn discrepancy(&self, key: &str) -> Result<Discrepancy> {
@@ -540,9 +581,11 @@ impl Project {
             )));
         }
         let d = self.discrepancy(key)?;
-        let len: i64 = self
-            .conn
-            .query_row("SELECT char_len FROM sources WHERE id = ?1", [d.source], |r| r.get(0))?;
+        let len: i64 = self.conn.query_row(
+            "SELECT char_len FROM sources WHERE id = ?1",
+            [d.source],
+            |r| r.get(0),
+        )?;
         let union = (d.start, d.end);
         let spans = |v: &[Coding]| v.iter().map(|c| (c.start, c.end)).collect::<Vec<_>>();
         let (code, mut rows): (CodeId, Vec<(i64, i64)>) = match request.kind {
@@ -555,8 +598,14 @@ impl Project {
             }
             DecisionKind::Union => (d.code, vec![union]),
             DecisionKind::Intersection => {
-                let (a0, a1) = (d.a.iter().map(|c| c.start).min(), d.a.iter().map(|c| c.end).max());
-                let (b0, b1) = (d.b.iter().map(|c| c.start).min(), d.b.iter().map(|c| c.end).max());
+                let (a0, a1) = (
+                    d.a.iter().map(|c| c.start).min(),
+                    d.a.iter().map(|c| c.end).max(),
+                );
+                let (b0, b1) = (
+                    d.b.iter().map(|c| c.start).min(),
+                    d.b.iter().map(|c| c.end).max(),
+                );
                 match (a0, a1, b0, b1) {
                     (Some(a0), Some(a1), Some(b0), Some(b1)) if a0.max(b0) < a1.min(b1) => {
                         (d.code, vec![(a0.max(b0), a1.min(b1))])
@@ -587,7 +636,9 @@ impl Project {
         rows.dedup();
         for (s, e) in &rows {
             if *s < 0 || *e > len || s >= e {
-                return Err(Error::Invalid(format!("the span {s}..{e} is not inside the source (0..{len}) or is empty")));
+                return Err(Error::Invalid(format!(
+                    "the span {s}..{e} is not inside the source (0..{len}) or is empty"
+                )));
             }
         }
         let actor = self.actor().to_owned();
@@ -645,9 +696,15 @@ impl Project {
                 )
                 .optional()?
                 .ok_or_else(|| Error::not_found(format!("a decision on discrepancy {key}")))?;
-            c.execute("UPDATE decisions SET undone_at = ?2 WHERE id = ?1", params![id, store::now()])?;
+            c.execute(
+                "UPDATE decisions SET undone_at = ?2 WHERE id = ?1",
+                params![id, store::now()],
+            )?;
             c.execute("DELETE FROM consensus_codings WHERE decision_id = ?1", [id])?;
-            c.log("reconcile.undo", serde_json::json!({ "discrepancy": key, "decision": id }))
+            c.log(
+                "reconcile.undo",
+                serde_json::json!({ "discrepancy": key, "decision": id }),
+            )
         })
     }
 
@@ -731,7 +788,8 @@ mod tests {
             coding("b4", 2, 9, 0, 10),
         ];
         let cs = clusters(a, b);
-        let summary: Vec<(i64, (i64, i64), bool, usize, usize)> = cs
+        type Summary = (i64, (i64, i64), bool, usize, usize);
+        let summary: Vec<Summary> = cs
             .iter()
             .map(|c| (c.code.0, c.span(), c.agreed(), c.a.len(), c.b.len()))
             .collect();
@@ -752,7 +810,10 @@ mod tests {
     #[test]
     fn touching_spans_are_separate_places() {
         // [0,10) and [10,20) share no code point, so they do not overlap.
-        let cs = clusters(vec![coding("a", 1, 7, 0, 10)], vec![coding("b", 2, 7, 10, 20)]);
+        let cs = clusters(
+            vec![coding("a", 1, 7, 0, 10)],
+            vec![coding("b", 2, 7, 10, 20)],
+        );
         assert_eq!(cs.len(), 2);
     }
 }

@@ -180,7 +180,11 @@ fn register_tokenizer(index: &Index) {
 }
 
 fn attr_term(name: &str, value: &str) -> String {
-    format!("{}={}", name.trim().to_lowercase(), value.trim().to_lowercase())
+    format!(
+        "{}={}",
+        name.trim().to_lowercase(),
+        value.trim().to_lowercase()
+    )
 }
 
 fn index_err(e: impl std::fmt::Display) -> Error {
@@ -376,7 +380,9 @@ fn read_units(
              JOIN attributes a ON a.id = ca.attribute_id WHERE ca.case_id = ?1",
         )?;
         for case in cases {
-            for row in stmt.query_map([case], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))? {
+            for row in
+                stmt.query_map([case], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
+            {
                 let (c, name, value) = row?;
                 attrs.entry(c).or_default().push((name, value));
             }
@@ -424,7 +430,10 @@ fn build_query(
     let normalised = normalise_query(text);
     let (ast, errors) = query_grammar::parse_query_lenient(&normalised);
     for e in errors {
-        warnings.push(format!("could not read part of the query near position {}: {}", e.pos, e.message));
+        warnings.push(format!(
+            "could not read part of the query near position {}: {}",
+            e.pos, e.message
+        ));
     }
     let mut plain = QueryParser::for_index(index, vec![fields.text]);
     plain.set_conjunction_by_default();
@@ -519,16 +528,31 @@ fn kwic(unit_text: &str, matches: &[(usize, usize)]) -> (String, Vec<(i64, i64)>
             .split_word_bound_indices()
             .map(|(b, _)| byte_to_char(unit_text, b))
             .collect();
-        from = bounds.iter().copied().find(|&b| b >= from).unwrap_or(from).min(first_start);
+        from = bounds
+            .iter()
+            .copied()
+            .find(|&b| b >= from)
+            .unwrap_or(from)
+            .min(first_start);
         if to < chars {
-            to = bounds.iter().copied().rev().find(|&b| b <= to && b > first_end).unwrap_or(to);
+            to = bounds
+                .iter()
+                .copied()
+                .rev()
+                .find(|&b| b <= to && b > first_end)
+                .unwrap_or(to);
         }
     } else if to < chars {
         let bounds: Vec<usize> = unit_text
             .split_word_bound_indices()
             .map(|(b, _)| byte_to_char(unit_text, b))
             .collect();
-        to = bounds.iter().copied().rev().find(|&b| b <= to && b > first_end).unwrap_or(to);
+        to = bounds
+            .iter()
+            .copied()
+            .rev()
+            .find(|&b| b <= to && b > first_end)
+            .unwrap_or(to);
     }
     let snippet: String = unit_text.chars().skip(from).take(to - from).collect();
     let within = matches
@@ -558,7 +582,11 @@ impl Project {
     /// Rebuilds the search index from the project, reporting progress per
     /// batch of units. A cancelled rebuild leaves no index (it is rebuilt
     /// next time).
-    pub fn rebuild_index(&mut self, progress: &mut dyn FnMut(Progress), cancel: &Cancel) -> Result<()> {
+    pub fn rebuild_index(
+        &mut self,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &Cancel,
+    ) -> Result<()> {
         self.search = None;
         let dir = SearchIndex::dir_for(self.path());
         let result = self.rebuild_into(&dir, progress, cancel);
@@ -569,8 +597,15 @@ impl Project {
         result
     }
 
-    fn rebuild_into(&mut self, dir: &Path, progress: &mut dyn FnMut(Progress), cancel: &Cancel) -> Result<()> {
-        let total: i64 = self.conn.query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+    fn rebuild_into(
+        &mut self,
+        dir: &Path,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &Cancel,
+    ) -> Result<()> {
+        let total: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
         let generation = generation(&self.conn)?;
         let mut index = SearchIndex::create(dir)?;
         let mut after = 0;
@@ -608,12 +643,19 @@ impl Project {
     /// case attributes changed. Called right after the SQLite transaction
     /// commits; if it fails, the generation check rebuilds the index on the
     /// next open, so search never silently disagrees with the project.
-    pub(crate) fn reindex(&mut self, sources_added: &[SourceId], sources_removed: &[SourceId], cases: &[CaseId]) -> Result<()> {
+    pub(crate) fn reindex(
+        &mut self,
+        sources_added: &[SourceId],
+        sources_removed: &[SourceId],
+        cases: &[CaseId],
+    ) -> Result<()> {
         let generation = generation(&self.conn)?;
         if self.search.is_none() {
             // Not opened yet: open it if it was current before this change,
             // otherwise a full rebuild happens on first use.
-            let Some((index, _)) = SearchIndex::open(&SearchIndex::dir_for(self.path()), generation) else {
+            let Some((index, _)) =
+                SearchIndex::open(&SearchIndex::dir_for(self.path()), generation)
+            else {
                 return Ok(());
             };
             self.search = Some(index);
@@ -655,13 +697,6 @@ impl Project {
         Ok(())
     }
 
-    /// Marks the index as behind after a change this module cannot apply
-    /// incrementally; it is rebuilt on next use.
-    pub(crate) fn mark_index_stale(&mut self) -> Result<()> {
-        self.search = None;
-        Ok(())
-    }
-
     /// Searches the units. `coder` is who the search is made on behalf of: a
     /// code filter only sees that coder's codings (and is refused without one).
     pub fn search(&mut self, coder: Option<CoderId>, query: &SearchQuery) -> Result<SearchResults> {
@@ -695,16 +730,25 @@ impl Project {
         };
         parts.push((Occur::Must, text_query.box_clone()));
         if !query.kinds.is_empty() {
-            let terms = query.kinds.iter().map(|k| Term::from_field_text(f.kind, k.as_str()));
+            let terms = query
+                .kinds
+                .iter()
+                .map(|k| Term::from_field_text(f.kind, k.as_str()));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         if !query.sources.is_empty() {
-            let terms = query.sources.iter().map(|s| Term::from_field_u64(f.source, s.0 as u64));
+            let terms = query
+                .sources
+                .iter()
+                .map(|s| Term::from_field_u64(f.source, s.0 as u64));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         for (name, value) in &query.attributes {
             let term = Term::from_field_text(f.attr, &attr_term(name, value));
-            parts.push((Occur::Must, Box::new(TermQuery::new(term, IndexRecordOption::Basic))));
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
         }
         if let Some(ids) = &code_units {
             let terms = ids.iter().map(|u| Term::from_field_u64(f.unit, *u as u64));
@@ -713,14 +757,20 @@ impl Project {
         let full = BooleanQuery::new(parts);
         let searcher = index.reader.searcher();
         let (top, all) = searcher
-            .search(&full, &(TopDocs::with_limit(limit).order_by_score(), DocSetCollector))
+            .search(
+                &full,
+                &(TopDocs::with_limit(limit).order_by_score(), DocSetCollector),
+            )
             .map_err(index_err)?;
         // Totals over every match, not only the page shown.
         let mut sources = HashSet::new();
         let mut cases = HashSet::new();
         let mut per_segment: HashMap<u32, Vec<u32>> = HashMap::new();
         for addr in &all {
-            per_segment.entry(addr.segment_ord).or_default().push(addr.doc_id);
+            per_segment
+                .entry(addr.segment_ord)
+                .or_default()
+                .push(addr.doc_id);
         }
         for (segment, docs) in per_segment {
             let reader = searcher.segment_reader(segment);
@@ -749,7 +799,8 @@ impl Project {
             None
         } else {
             let mut generator =
-                tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(index_err)?;
+                tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
+                    .map_err(index_err)?;
             generator.set_max_num_chars(usize::MAX / 2);
             Some(generator)
         };
@@ -778,7 +829,8 @@ impl Project {
             });
             // A unit deleted since the index was written: skip it; the next
             // reindex removes it.
-            let Ok((source_id, title, kind, case_name, speaker, question, start, end, text)) = row else {
+            let Ok((source_id, title, kind, case_name, speaker, question, start, end, text)) = row
+            else {
                 continue;
             };
             let matches: Vec<(usize, usize)> = match &snippets {
@@ -788,7 +840,12 @@ impl Project {
                     snippet
                         .highlighted()
                         .iter()
-                        .map(|r| (byte_to_char(&text, base + r.start), byte_to_char(&text, base + r.end)))
+                        .map(|r| {
+                            (
+                                byte_to_char(&text, base + r.start),
+                                byte_to_char(&text, base + r.end),
+                            )
+                        })
                         .collect()
                 }
                 None => Vec::new(),
@@ -832,7 +889,10 @@ mod tests {
 
     #[test]
     fn bare_tilde_becomes_distance_one_outside_quotes() {
-        assert_eq!(normalise_query("mentr~ AND feedback"), "mentr~1 AND feedback");
+        assert_eq!(
+            normalise_query("mentr~ AND feedback"),
+            "mentr~1 AND feedback"
+        );
         assert_eq!(normalise_query("mentr~2"), "mentr~2");
         assert_eq!(normalise_query("\"a b\"~3 x~"), "\"a b\"~3 x~1");
     }
@@ -845,8 +905,15 @@ mod tests {
         let (snippet, m, cut) = kwic(text, &[(start, start + 6)]);
         assert_eq!(snippet, text, "a short unit is shown whole");
         let (s, e) = m[0];
-        let shown: String = snippet.chars().skip(s as usize).take((e - s) as usize).collect();
-        assert_eq!(shown, "mentor", "match offsets are code points into the snippet");
+        let shown: String = snippet
+            .chars()
+            .skip(s as usize)
+            .take((e - s) as usize)
+            .collect();
+        assert_eq!(
+            shown, "mentor",
+            "match offsets are code points into the snippet"
+        );
         assert_eq!(cut, (false, false));
     }
 }

@@ -75,8 +75,14 @@ impl CharIndex {
 
     /// Code point index of byte offset `byte` in `s`.
     pub fn to_char(&self, s: &str, byte: usize) -> usize {
-        let k = self.checkpoints.partition_point(|&b| b <= byte).saturating_sub(1);
-        k * STRIDE + s[self.checkpoints.get(k).copied().unwrap_or(0)..byte.min(s.len())].chars().count()
+        let k = self
+            .checkpoints
+            .partition_point(|&b| b <= byte)
+            .saturating_sub(1);
+        k * STRIDE
+            + s[self.checkpoints.get(k).copied().unwrap_or(0)..byte.min(s.len())]
+                .chars()
+                .count()
     }
 
     /// The substring between two code point offsets (clamped).
@@ -110,7 +116,11 @@ pub fn sentences(s: &str) -> Vec<(usize, usize)> {
     for sentence in s.split_sentence_bounds() {
         let n = sentence.chars().count();
         let lead = sentence.chars().take_while(|c| c.is_whitespace()).count();
-        let trail = sentence.chars().rev().take_while(|c| c.is_whitespace()).count();
+        let trail = sentence
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count();
         if lead + trail < n {
             out.push((cp + lead, cp + n - trail));
         }
@@ -134,7 +144,12 @@ pub fn snap_to_words(s: &str, start: usize, end: usize) -> (usize, usize) {
             // (a quote ending in "." or "?").
             let mut e = last.1;
             let chars: Vec<char> = s.chars().collect();
-            while e < end.min(chars.len()) && matches!(chars[e], '.' | '!' | '?' | ')' | ']' | '"' | '\'' | '”' | '’' | '…') {
+            while e < end.min(chars.len())
+                && matches!(
+                    chars[e],
+                    '.' | '!' | '?' | ')' | ']' | '"' | '\'' | '”' | '’' | '…'
+                )
+            {
                 e += 1;
             }
             (first.0, e)
@@ -184,11 +199,19 @@ mod tests {
         // "said" is 4..8; selecting "ai" snaps to the whole word.
         assert_eq!(snap_to_words(TEXT, 5, 7), (4, 8));
         // A selection starting on a space and ending mid-word.
-        assert_eq!(snap_to_words(TEXT, 3, 6), (4, 8), "the space before a word is dropped");
+        assert_eq!(
+            snap_to_words(TEXT, 3, 6),
+            (4, 8),
+            "the space before a word is dropped"
+        );
         // Trailing punctuation the user selected is kept.
         let great = TEXT.find("great").unwrap();
         let g = byte_to_char(TEXT, great);
-        assert_eq!(snap_to_words(TEXT, g + 1, g + 6), (g, g + 6), "\"great.\" keeps its full stop");
+        assert_eq!(
+            snap_to_words(TEXT, g + 1, g + 6),
+            (g, g + 6),
+            "\"great.\" keeps its full stop"
+        );
     }
 
     #[test]

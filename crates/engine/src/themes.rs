@@ -297,10 +297,10 @@ impl Project {
             let (id, code, source, start, end, case) = row?;
             match out.last_mut() {
                 Some(last) if last.consensus_id == id => {
-                    if let Some(c) = case {
-                        if !last.cases.contains(&c) {
-                            last.cases.push(c);
-                        }
+                    if let Some(c) = case
+                        && !last.cases.contains(&c)
+                    {
+                        last.cases.push(c);
                     }
                 }
                 _ => out.push(Row {
@@ -344,10 +344,12 @@ impl Project {
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut attrs = self.conn.prepare_cached("SELECT name, value FROM theme_attributes WHERE theme_id = ?1")?;
-        let mut codes = self
+        let mut attrs = self
             .conn
-            .prepare_cached("SELECT code_id FROM theme_codes WHERE theme_id = ?1 ORDER BY position, code_id")?;
+            .prepare_cached("SELECT name, value FROM theme_attributes WHERE theme_id = ?1")?;
+        let mut codes = self.conn.prepare_cached(
+            "SELECT code_id FROM theme_codes WHERE theme_id = ?1 ORDER BY position, code_id",
+        )?;
         let mut ordered = Vec::with_capacity(all.len());
         fn walk(all: &[Theme], parent: Option<ThemeId>, out: &mut Vec<Theme>) {
             for t in all.iter().filter(|t| t.parent == parent) {
@@ -360,7 +362,9 @@ impl Project {
             t.attributes = attrs
                 .query_map([t.id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            t.codes = codes.query_map([t.id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            t.codes = codes
+                .query_map([t.id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
         }
         Ok(ordered)
     }
@@ -382,12 +386,23 @@ impl Project {
 
     /// Adds a theme (under `parent` for a sub-theme), after its siblings.
     pub fn create_theme(&mut self, parent: Option<ThemeId>, fields: &ThemeFields) -> Result<Theme> {
-        let name = fields.name.as_deref().map(str::trim).unwrap_or_default().to_owned();
+        let name = fields
+            .name
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned();
         if name.is_empty() {
             return Err(Error::Invalid("a theme needs a name".into()));
         }
-        if self.themes()?.iter().any(|t| t.name.eq_ignore_ascii_case(&name)) {
-            return Err(Error::Conflict(format!("there is already a theme called \"{name}\"")));
+        if self
+            .themes()?
+            .iter()
+            .any(|t| t.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(Error::Conflict(format!(
+                "there is already a theme called \"{name}\""
+            )));
         }
         if let Some(p) = parent {
             self.theme(p)?;
@@ -417,8 +432,14 @@ impl Project {
             if name.is_empty() {
                 return Err(Error::Invalid("a theme needs a name".into()));
             }
-            if self.themes()?.iter().any(|t| t.id != id && t.name.eq_ignore_ascii_case(name)) {
-                return Err(Error::Conflict(format!("there is already a theme called \"{name}\"")));
+            if self
+                .themes()?
+                .iter()
+                .any(|t| t.id != id && t.name.eq_ignore_ascii_case(name))
+            {
+                return Err(Error::Conflict(format!(
+                    "there is already a theme called \"{name}\""
+                )));
             }
         }
         self.change(None, |c| {
@@ -426,11 +447,22 @@ impl Project {
                 "UPDATE themes SET name = ?2, description = ?3 WHERE id = ?1",
                 params![
                     id,
-                    fields.name.as_deref().map(str::trim).unwrap_or(&before.name),
-                    fields.description.as_deref().map(str::trim).unwrap_or(&before.description)
+                    fields
+                        .name
+                        .as_deref()
+                        .map(str::trim)
+                        .unwrap_or(&before.name),
+                    fields
+                        .description
+                        .as_deref()
+                        .map(str::trim)
+                        .unwrap_or(&before.description)
                 ],
             )?;
-            c.log("theme.update", serde_json::json!({ "theme": before.name, "fields": fields }))
+            c.log(
+                "theme.update",
+                serde_json::json!({ "theme": before.name, "fields": fields }),
+            )
         })?;
         self.theme(id)
     }
@@ -442,7 +474,10 @@ impl Project {
         let mut p = parent;
         while let Some(pid) = p {
             if pid == id {
-                return Err(Error::Invalid(format!("\"{}\" cannot be nested inside itself", theme.name)));
+                return Err(Error::Invalid(format!(
+                    "\"{}\" cannot be nested inside itself",
+                    theme.name
+                )));
             }
             p = themes.iter().find(|t| t.id == pid).and_then(|t| t.parent);
         }
@@ -466,12 +501,20 @@ impl Project {
         let theme = self.theme(id)?;
         self.change(None, |c| {
             c.execute("DELETE FROM themes WHERE id = ?1", [id])?;
-            c.log("theme.delete", serde_json::to_value(&theme).unwrap_or_default())
+            c.log(
+                "theme.delete",
+                serde_json::to_value(&theme).unwrap_or_default(),
+            )
         })
     }
 
     /// Sets (or with `None` removes) an attribute of a theme, e.g. influence = positive.
-    pub fn set_theme_attribute(&mut self, id: ThemeId, name: &str, value: Option<&str>) -> Result<()> {
+    pub fn set_theme_attribute(
+        &mut self,
+        id: ThemeId,
+        name: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
         let theme = self.theme(id)?;
         let name = name.trim();
         if name.is_empty() {
@@ -489,13 +532,21 @@ impl Project {
                     params![id, name],
                 )?,
             };
-            c.log("theme.attribute", serde_json::json!({ "theme": theme.name, "attribute": name, "value": value }))
+            c.log(
+                "theme.attribute",
+                serde_json::json!({ "theme": theme.name, "attribute": name, "value": value }),
+            )
         })
     }
 
     /// Puts a code into a theme at `index` (taking it out of any other
     /// theme: a code belongs to at most one), or with `None` out of themes.
-    pub fn assign_code(&mut self, code: CodeId, theme: Option<ThemeId>, index: usize) -> Result<()> {
+    pub fn assign_code(
+        &mut self,
+        code: CodeId,
+        theme: Option<ThemeId>,
+        index: usize,
+    ) -> Result<()> {
         let code_row = codes::get(&self.conn, code)?;
         if let Some(t) = theme {
             self.theme(t)?;
@@ -541,7 +592,11 @@ impl Project {
                 sources.insert(r.source);
                 cases.extend(r.cases.iter().copied());
             }
-            PassageCounts { passages, sources: sources.len() as i64, cases: cases.len() as i64 }
+            PassageCounts {
+                passages,
+                sources: sources.len() as i64,
+                cases: cases.len() as i64,
+            }
         };
         let all = tally(&mut rows.iter());
         let mut groups = BTreeMap::new();
@@ -581,7 +636,10 @@ impl Project {
         for (code, rs) in &by_code {
             code_counts.insert(*code, Self::count(rs, values.as_ref()));
         }
-        let assigned: BTreeSet<CodeId> = themes.iter().flat_map(|t| t.codes.iter().copied()).collect();
+        let assigned: BTreeSet<CodeId> = themes
+            .iter()
+            .flat_map(|t| t.codes.iter().copied())
+            .collect();
         let unassigned = codes::list(&self.conn)?
             .into_iter()
             .map(|c| c.id)
@@ -593,36 +651,56 @@ impl Project {
             let rs: Vec<&Row> = rows.iter().filter(|r| set.contains(&r.code)).collect();
             theme_counts.insert(t.id, Self::count(&rs, values.as_ref()));
         }
-        Ok(ThemeBoard { themes, unassigned, theme_counts, code_counts, group_by: group_by.map(str::to_owned) })
+        Ok(ThemeBoard {
+            themes,
+            unassigned,
+            theme_counts,
+            code_counts,
+            group_by: group_by.map(str::to_owned),
+        })
     }
 
     /// Every consensus passage of a theme (and its sub-themes), with its
     /// case, attributes and quote; optionally only cases where `attribute = value`.
-    pub fn theme_passages(&self, theme: ThemeId, only: Option<(&str, &str)>) -> Result<Vec<Passage>> {
+    pub fn theme_passages(
+        &self,
+        theme: ThemeId,
+        only: Option<(&str, &str)>,
+    ) -> Result<Vec<Passage>> {
         let themes = self.themes()?;
         let set = Self::theme_code_set(&themes, theme);
         let rows = self.theme_rows()?;
-        let cases: HashMap<CaseId, crate::Case> = self.cases()?.into_iter().map(|c| (c.id, c)).collect();
+        let cases: HashMap<CaseId, crate::Case> =
+            self.cases()?.into_iter().map(|c| (c.id, c)).collect();
         let quotes: HashMap<(SourceId, i64, i64), Quote> = self
             .quotes(theme)?
             .into_iter()
             .map(|q| ((q.source, q.start, q.end), q))
             .collect();
-        let titles: HashMap<SourceId, String> = self.sources()?.into_iter().map(|s| (s.id, s.title)).collect();
+        let titles: HashMap<SourceId, String> = self
+            .sources()?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
         let mut texts: HashMap<SourceId, (String, CharIndex)> = HashMap::new();
         let mut out = Vec::new();
         for r in rows.iter().filter(|r| set.contains(&r.code)) {
             let case = r.cases.first().and_then(|c| cases.get(c));
             if let Some((attr, value)) = only {
-                let v = case.and_then(|c| c.attributes.iter().find(|(k, _)| k.eq_ignore_ascii_case(attr)).map(|(_, v)| v));
+                let v = case.and_then(|c| {
+                    c.attributes
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(attr))
+                        .map(|(_, v)| v)
+                });
                 if v.map(|v| !v.eq_ignore_ascii_case(value)).unwrap_or(true) {
                     continue;
                 }
             }
-            if !texts.contains_key(&r.source) {
+            if let std::collections::hash_map::Entry::Vacant(e) = texts.entry(r.source) {
                 let t = crate::store::sources::text(&self.conn, r.source)?;
                 let i = CharIndex::new(&t);
-                texts.insert(r.source, (t, i));
+                e.insert((t, i));
             }
             let (t, i) = &texts[&r.source];
             out.push(Passage {
@@ -638,7 +716,15 @@ impl Project {
                 quote: quotes.get(&(r.source, r.start, r.end)).cloned(),
             });
         }
-        out.sort_by_key(|p| (p.quote.as_ref().map_or(i64::MAX, |q| if q.starred { q.position } else { i64::MAX }), p.source, p.start));
+        out.sort_by_key(|p| {
+            (
+                p.quote
+                    .as_ref()
+                    .map_or(i64::MAX, |q| if q.starred { q.position } else { i64::MAX }),
+                p.source,
+                p.start,
+            )
+        });
         Ok(out)
     }
 
@@ -667,7 +753,9 @@ impl Project {
     fn quote(&self, id: i64) -> Result<Quote> {
         let theme: ThemeId = self
             .conn
-            .query_row("SELECT theme_id FROM quotes WHERE id = ?1", [id], |r| r.get(0))
+            .query_row("SELECT theme_id FROM quotes WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
             .optional()?
             .ok_or_else(|| Error::not_found(format!("quote {id}")))?;
         self.quotes(theme)?
@@ -678,7 +766,12 @@ impl Project {
 
     /// Stars (or un-stars) a consensus passage as a representative quote of
     /// `theme`. A newly starred quote goes to the end of the order.
-    pub fn star_passage(&mut self, theme: ThemeId, consensus_id: i64, starred: bool) -> Result<Quote> {
+    pub fn star_passage(
+        &mut self,
+        theme: ThemeId,
+        consensus_id: i64,
+        starred: bool,
+    ) -> Result<Quote> {
         let t = self.theme(theme)?;
         let (code, source, start, end): (CodeId, SourceId, i64, i64) = self
             .conn
@@ -691,7 +784,10 @@ impl Project {
             .ok_or_else(|| Error::not_found(format!("consensus passage {consensus_id}")))?;
         let themes = self.themes()?;
         if !Self::theme_code_set(&themes, theme).contains(&code) {
-            return Err(Error::Invalid(format!("that passage is not coded with a code of \"{}\"", t.name)));
+            return Err(Error::Invalid(format!(
+                "that passage is not coded with a code of \"{}\"",
+                t.name
+            )));
         }
         let text = crate::store::sources::text(&self.conn, source)?;
         let original = crate::text::slice(&text, start as usize, end as usize).to_owned();
@@ -729,7 +825,9 @@ impl Project {
     /// restores the original). The original passage is never changed.
     pub fn edit_quote(&mut self, id: i64, edited: Option<&str>) -> Result<Quote> {
         let q = self.quote(id)?;
-        let edited = edited.map(str::trim).filter(|e| !e.is_empty() && *e != q.original);
+        let edited = edited
+            .map(str::trim)
+            .filter(|e| !e.is_empty() && *e != q.original);
         self.change(None, |c| {
             c.execute(
                 "UPDATE quotes SET edited = ?2, updated_at = ?3 WHERE id = ?1",
@@ -764,8 +862,13 @@ impl Project {
     pub fn theme_table(&self, options: &ThemeTableOptions) -> Result<ThemeTable> {
         let themes = self.themes()?;
         let rows = self.theme_rows()?;
-        let cases: HashMap<CaseId, crate::Case> = self.cases()?.into_iter().map(|c| (c.id, c)).collect();
-        let titles: HashMap<SourceId, String> = self.sources()?.into_iter().map(|s| (s.id, s.title)).collect();
+        let cases: HashMap<CaseId, crate::Case> =
+            self.cases()?.into_iter().map(|c| (c.id, c)).collect();
+        let titles: HashMap<SourceId, String> = self
+            .sources()?
+            .into_iter()
+            .map(|s| (s.id, s.title))
+            .collect();
         let values = match &options.group_by {
             Some(a) => Some(self.case_values(a)?),
             None => None,
@@ -780,13 +883,23 @@ impl Project {
             None => Vec::new(),
         };
         let group_of = |r: &Row| -> Option<String> {
-            values.as_ref().map(|v| r.cases.first().and_then(|c| v.get(c)).cloned().unwrap_or_else(|| "(none)".into()))
+            values.as_ref().map(|v| {
+                r.cases
+                    .first()
+                    .and_then(|c| v.get(c))
+                    .cloned()
+                    .unwrap_or_else(|| "(none)".into())
+            })
         };
         let mut groups: Vec<Option<String>> = match &values {
             Some(_) => attribute_levels.iter().cloned().map(Some).collect(),
             None => vec![None],
         };
-        if values.is_some() && rows.iter().any(|r| group_of(r).as_deref() == Some("(none)")) {
+        if values.is_some()
+            && rows
+                .iter()
+                .any(|r| group_of(r).as_deref() == Some("(none)"))
+        {
             groups.push(Some("(none)".into()));
         }
         // The split: theme attribute values in first-seen board order.
@@ -794,7 +907,11 @@ impl Project {
         match &options.split_by {
             Some(a) => {
                 for t in &themes {
-                    let v = t.attributes.iter().find(|(k, _)| k.eq_ignore_ascii_case(a)).map(|(_, v)| v.clone());
+                    let v = t
+                        .attributes
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(a))
+                        .map(|(_, v)| v.clone());
                     if !splits.contains(&v) {
                         splits.push(v);
                     }
@@ -826,10 +943,12 @@ impl Project {
             for s in &splits {
                 let mut table_rows = Vec::new();
                 for t in &themes {
-                    let v = options
-                        .split_by
-                        .as_ref()
-                        .and_then(|a| t.attributes.iter().find(|(k, _)| k.eq_ignore_ascii_case(a)).map(|(_, v)| v.clone()));
+                    let v = options.split_by.as_ref().and_then(|a| {
+                        t.attributes
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(a))
+                            .map(|(_, v)| v.clone())
+                    });
                     if options.split_by.is_some() && &v != s {
                         continue;
                     }
@@ -841,24 +960,49 @@ impl Project {
                     if rs.is_empty() {
                         continue;
                     }
-                    let in_group: BTreeSet<(SourceId, i64, i64)> = rs.iter().map(|r| (r.source, r.start, r.end)).collect();
-                    let case_of: HashMap<(SourceId, i64, i64), Option<CaseId>> =
-                        rs.iter().map(|r| ((r.source, r.start, r.end), r.cases.first().copied())).collect();
+                    let in_group: BTreeSet<(SourceId, i64, i64)> =
+                        rs.iter().map(|r| (r.source, r.start, r.end)).collect();
+                    let case_of: HashMap<(SourceId, i64, i64), Option<CaseId>> = rs
+                        .iter()
+                        .map(|r| ((r.source, r.start, r.end), r.cases.first().copied()))
+                        .collect();
                     let mut quotes: Vec<TableQuote> = Vec::new();
-                    let table_quote = |source: SourceId, start: i64, end: i64, text: String| TableQuote {
-                        text,
-                        source: titles.get(&source).cloned().unwrap_or_default(),
-                        case_name: case_of.get(&(source, start, end)).copied().flatten().and_then(|c| cases.get(&c)).map(|c| c.name.clone()),
-                    };
+                    let table_quote =
+                        |source: SourceId, start: i64, end: i64, text: String| TableQuote {
+                            text,
+                            source: titles.get(&source).cloned().unwrap_or_default(),
+                            case_name: case_of
+                                .get(&(source, start, end))
+                                .copied()
+                                .flatten()
+                                .and_then(|c| cases.get(&c))
+                                .map(|c| c.name.clone()),
+                        };
                     match options.quotes {
                         QuoteSelection::Starred | QuoteSelection::Top(_) => {
-                            let limit = if let QuoteSelection::Top(n) = options.quotes { n } else { usize::MAX };
-                            for q in quotes_by_theme[&t.id].iter().filter(|q| q.starred && in_group.contains(&(q.source, q.start, q.end))).take(limit) {
-                                quotes.push(table_quote(q.source, q.start, q.end, q.shown().to_owned()));
+                            let limit = if let QuoteSelection::Top(n) = options.quotes {
+                                n
+                            } else {
+                                usize::MAX
+                            };
+                            for q in quotes_by_theme[&t.id]
+                                .iter()
+                                .filter(|q| {
+                                    q.starred && in_group.contains(&(q.source, q.start, q.end))
+                                })
+                                .take(limit)
+                            {
+                                quotes.push(table_quote(
+                                    q.source,
+                                    q.start,
+                                    q.end,
+                                    q.shown().to_owned(),
+                                ));
                             }
                         }
                         QuoteSelection::All => {
-                            let edits: HashMap<(SourceId, i64, i64), &Quote> = quotes_by_theme[&t.id]
+                            let edits: HashMap<(SourceId, i64, i64), &Quote> = quotes_by_theme
+                                [&t.id]
                                 .iter()
                                 .map(|q| ((q.source, q.start, q.end), q))
                                 .collect();
@@ -866,10 +1010,13 @@ impl Project {
                                 let text = match edits.get(&(r.source, r.start, r.end)) {
                                     Some(q) => q.shown().to_owned(),
                                     None => {
-                                        if !texts.contains_key(&r.source) {
-                                            let s = crate::store::sources::text(&self.conn, r.source)?;
+                                        if let std::collections::hash_map::Entry::Vacant(e) =
+                                            texts.entry(r.source)
+                                        {
+                                            let s =
+                                                crate::store::sources::text(&self.conn, r.source)?;
                                             let i = CharIndex::new(&s);
-                                            texts.insert(r.source, (s, i));
+                                            e.insert((s, i));
                                         }
                                         let (s, i) = &texts[&r.source];
                                         i.slice(s, r.start as usize, r.end as usize).to_owned()
@@ -896,14 +1043,21 @@ impl Project {
                 let heading = match (&options.split_by, s) {
                     (Some(a), Some(v)) => Some(heading(
                         &options.split_heading,
-                        if a.eq_ignore_ascii_case("influence") { "Themes indicating {value} influence" } else { "{attribute}: {Value}" },
+                        if a.eq_ignore_ascii_case("influence") {
+                            "Themes indicating {value} influence"
+                        } else {
+                            "{attribute}: {Value}"
+                        },
                         v,
                         a,
                     )),
                     (Some(_), None) => Some("Other themes".to_owned()),
                     (None, _) => None,
                 };
-                sections.push(TableSection { heading, rows: table_rows });
+                sections.push(TableSection {
+                    heading,
+                    rows: table_rows,
+                });
             }
             if sections.is_empty() {
                 continue;
@@ -912,15 +1066,29 @@ impl Project {
                 if v == "(none)" {
                     format!("No {}", options.group_by.as_deref().unwrap_or("group"))
                 } else {
-                    heading(&options.group_heading, "{Value} response", v, options.group_by.as_deref().unwrap_or_default())
+                    heading(
+                        &options.group_heading,
+                        "{Value} response",
+                        v,
+                        options.group_by.as_deref().unwrap_or_default(),
+                    )
                 }
             });
             out_groups.push(TableGroup { heading, sections });
         }
-        let mut columns = vec!["Theme".to_owned(), "Description of theme".to_owned(), "Representative quotes".to_owned()];
+        let mut columns = vec![
+            "Theme".to_owned(),
+            "Description of theme".to_owned(),
+            "Representative quotes".to_owned(),
+        ];
         if options.counts {
             columns.push("Passages (sources, cases)".to_owned());
         }
-        Ok(ThemeTable { columns, groups: out_groups, counts: options.counts, quote_sources: options.quote_sources })
+        Ok(ThemeTable {
+            columns,
+            groups: out_groups,
+            counts: options.counts,
+            quote_sources: options.quote_sources,
+        })
     }
 }

@@ -29,7 +29,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::Problem;
 
+mod run;
 mod store;
+pub use run::{FileOutcome, FileStatus, ImportReport, ImportRequest, parse_file};
 pub use store::FileAttributes;
 pub(crate) use store::store_file;
 

@@ -24,6 +24,25 @@ fn attribute_type(kind: AttributeKind) -> AttributeType {
     }
 }
 
+/// The case a name refers to. A speaker written with an identifier in
+/// brackets, as in "Wang Fang (ME-022)", is the case with that identifier,
+/// so a focus-group turn joins the same person's survey answers. Names
+/// without one are their own case.
+pub(crate) fn case_key(name: &str) -> &str {
+    let name = name.trim();
+    if let Some(inner) = name
+        .strip_suffix(')')
+        .and_then(|n| n.rsplit_once('('))
+        .map(|(_, id)| id.trim())
+        && !inner.is_empty()
+        && !inner.contains(char::is_whitespace)
+        && inner.chars().any(|c| c.is_ascii_digit())
+    {
+        return inner;
+    }
+    name
+}
+
 /// Stores `file`'s sources, units and cases. Returns the new sources' ids
 /// and the ids of every case that was touched.
 pub(crate) fn store_file(
@@ -45,14 +64,18 @@ pub(crate) fn store_file(
         if let Some(id) = case_ids.get(name) {
             return Ok(*id);
         }
+        let full = name;
+        let name = case_key(name);
         let role = match kind {
             Some(UnitKind::Response) => CaseRole::Respondent,
-            Some(UnitKind::Turn) if moderators.contains(&name.trim().to_lowercase()) => CaseRole::Moderator,
+            Some(UnitKind::Turn) if moderators.contains(&name.trim().to_lowercase()) => {
+                CaseRole::Moderator
+            }
             Some(UnitKind::Turn) => CaseRole::Participant,
             Some(UnitKind::Paragraph | UnitKind::Heading) | None => CaseRole::Interviewee,
         };
         let id = cases::upsert(conn, name, role)?;
-        case_ids.insert(name.to_owned(), id);
+        case_ids.insert(full.to_owned(), id);
         Ok(id)
     };
     for case in &file.cases {
@@ -65,9 +88,13 @@ pub(crate) fn store_file(
             cases::set_value(conn, id, attr, &a.value)?;
         }
     }
-    let mut position: i64 = conn.query_row("SELECT coalesce(max(position) + 1, 0) FROM sources", [], |r| r.get(0))?;
+    let first_position: i64 = conn.query_row(
+        "SELECT coalesce(max(position) + 1, 0) FROM sources",
+        [],
+        |r| r.get(0),
+    )?;
     let mut source_ids = Vec::with_capacity(file.sources.len());
-    for source in &file.sources {
+    for (position, source) in (first_position..).zip(&file.sources) {
         let length = char_len(&source.text);
         let mut previous_end = 0;
         for (i, u) in source.units.iter().enumerate() {
@@ -99,7 +126,6 @@ pub(crate) fn store_file(
                 position,
             ],
         )?;
-        position += 1;
         let source_id = SourceId(conn.last_insert_rowid());
         source_ids.push(source_id);
         let mut insert = conn.prepare_cached(

@@ -6,7 +6,12 @@ use rusqlite::Connection;
 use super::AuditEntry;
 use crate::Result;
 
-pub(crate) fn append(conn: &Connection, who: &str, action: &str, details: &serde_json::Value) -> Result<()> {
+pub(crate) fn append(
+    conn: &Connection,
+    who: &str,
+    action: &str,
+    details: &serde_json::Value,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO audit_log(at, who, action, details) VALUES (?1, ?2, ?3, ?4)",
         (super::now(), who, action, details.to_string()),

@@ -204,11 +204,17 @@ pub(crate) fn attributes(conn: &Connection) -> Result<Vec<Attribute>> {
 
 /// Finds a case by name, creating it with `role` when missing. An existing
 /// case keeps its role unless it was a plain participant and `role` says more.
-pub(crate) fn upsert(conn: &Connection, name: &str, role: super::cases::CaseRole) -> Result<CaseId> {
+pub(crate) fn upsert(
+    conn: &Connection,
+    name: &str,
+    role: super::cases::CaseRole,
+) -> Result<CaseId> {
     if let Some((id, existing)) = conn
-        .query_row("SELECT id, role FROM cases WHERE name = ?1", [name], |r| {
-            Ok((r.get::<_, CaseId>(0)?, r.get::<_, String>(1)?))
-        })
+        .query_row(
+            "SELECT id, role FROM cases WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
+            [name],
+            |r| Ok((r.get::<_, CaseId>(0)?, r.get::<_, String>(1)?)),
+        )
         .optional()?
     {
         if role == CaseRole::Moderator && existing != "moderator" {
@@ -233,7 +239,9 @@ pub(crate) fn upsert_attribute(
 ) -> Result<AttributeId> {
     let scale = (!levels.is_empty()).then(|| serde_json::to_string(levels).unwrap_or_default());
     if let Some(id) = conn
-        .query_row("SELECT id FROM attributes WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT id FROM attributes WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?
     {
         if let Some(scale) = &scale {
@@ -252,7 +260,12 @@ pub(crate) fn upsert_attribute(
     Ok(AttributeId(conn.last_insert_rowid()))
 }
 
-pub(crate) fn set_value(conn: &Connection, case: CaseId, attribute: AttributeId, value: &str) -> Result<()> {
+pub(crate) fn set_value(
+    conn: &Connection,
+    case: CaseId,
+    attribute: AttributeId,
+    value: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO case_attributes(case_id, attribute_id, value) VALUES (?1, ?2, ?3)
          ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
@@ -273,7 +286,12 @@ impl Project {
     }
 
     /// Sets (or, with `None`, clears) one attribute value of a case; logged.
-    pub fn set_case_attribute(&mut self, case: CaseId, attribute: &str, value: Option<&str>) -> Result<()> {
+    pub fn set_case_attribute(
+        &mut self,
+        case: CaseId,
+        attribute: &str,
+        value: Option<&str>,
+    ) -> Result<()> {
         let attribute = attribute.trim();
         if attribute.is_empty() {
             return Err(Error::Invalid("an attribute needs a name".into()));

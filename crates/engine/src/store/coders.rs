@@ -31,13 +31,17 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Coder>> {
 }
 
 pub(crate) fn get(conn: &Connection, id: CoderId) -> Result<Coder> {
-    conn.query_row("SELECT id, guid, name FROM coders WHERE id = ?1", [id], |r| {
-        Ok(Coder {
-            id: r.get(0)?,
-            guid: r.get(1)?,
-            name: r.get(2)?,
-        })
-    })
+    conn.query_row(
+        "SELECT id, guid, name FROM coders WHERE id = ?1",
+        [id],
+        |r| {
+            Ok(Coder {
+                id: r.get(0)?,
+                guid: r.get(1)?,
+                name: r.get(2)?,
+            })
+        },
+    )
     .optional()?
     .ok_or_else(|| Error::not_found(format!("coder {id}")))
 }
@@ -83,7 +87,9 @@ impl Project {
             return Err(Error::Invalid("a coder needs a name".into()));
         }
         if by_name(&self.conn, name)?.is_some() {
-            return Err(Error::Conflict(format!("there is already a coder called \"{name}\"")));
+            return Err(Error::Conflict(format!(
+                "there is already a coder called \"{name}\""
+            )));
         }
         let id = self.change(None, |c| {
             let id = insert(c, name, None)?;

@@ -63,7 +63,8 @@ pub const PALETTE: [&str; 10] = [
     "#9c755f", "#bab0ac",
 ];
 
-const COLUMNS: &str = "id, guid, parent_id, position, name, description, inclusion, exclusion, example, color";
+const COLUMNS: &str =
+    "id, guid, parent_id, position, name, description, inclusion, exclusion, example, color";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Code> {
     Ok(Code {
@@ -82,7 +83,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Code> {
 
 /// Every code in tree order: parents before children, siblings by position.
 pub(crate) fn list(conn: &Connection) -> Result<Vec<Code>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT {COLUMNS} FROM codes ORDER BY position, id"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM codes ORDER BY position, id"
+    ))?;
     let all: Vec<Code> = stmt.query_map([], row)?.collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::with_capacity(all.len());
     fn walk(all: &[Code], parent: Option<CodeId>, out: &mut Vec<Code>) {
@@ -96,9 +99,13 @@ pub(crate) fn list(conn: &Connection) -> Result<Vec<Code>> {
 }
 
 pub(crate) fn get(conn: &Connection, id: CodeId) -> Result<Code> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM codes WHERE id = ?1"), [id], row)
-        .optional()?
-        .ok_or_else(|| Error::not_found(format!("code {id}")))
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM codes WHERE id = ?1"),
+        [id],
+        row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(format!("code {id}")))
 }
 
 pub(crate) fn by_guid(conn: &Connection, guid: &str) -> Result<Option<Code>> {
@@ -147,7 +154,10 @@ pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<Code> {
         many => Err(Error::Invalid(format!(
             "\"{reference}\" names {} codes ({}); give its path instead",
             many.len(),
-            many.iter().map(|c| path_of(c)).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|c| path_of(c))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -159,11 +169,18 @@ pub(crate) fn valid_color(color: &str) -> Result<String> {
     if ok {
         Ok(c.to_lowercase())
     } else {
-        Err(Error::Invalid(format!("\"{color}\" is not a colour of the form #rrggbb")))
+        Err(Error::Invalid(format!(
+            "\"{color}\" is not a colour of the form #rrggbb"
+        )))
     }
 }
 
-pub(crate) fn name_taken(conn: &Connection, parent: Option<CodeId>, name: &str, except: Option<CodeId>) -> Result<bool> {
+pub(crate) fn name_taken(
+    conn: &Connection,
+    parent: Option<CodeId>,
+    name: &str,
+    except: Option<CodeId>,
+) -> Result<bool> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM codes WHERE coalesce(parent_id, 0) = coalesce(?1, 0)
            AND name = ?2 COLLATE NOCASE AND id != coalesce(?3, -1)",
@@ -185,7 +202,9 @@ pub(crate) fn insert(
         return Err(Error::Invalid("a code needs a name".into()));
     }
     if name_taken(conn, parent, name, None)? {
-        return Err(Error::Conflict(format!("there is already a code called \"{name}\" here")));
+        return Err(Error::Conflict(format!(
+            "there is already a code called \"{name}\" here"
+        )));
     }
     let count: i64 = conn.query_row("SELECT count(*) FROM codes", [], |r| r.get(0))?;
     let color = match &fields.color {
@@ -225,7 +244,9 @@ pub(crate) fn update(conn: &Connection, id: CodeId, fields: &CodeFields) -> Resu
             return Err(Error::Invalid("a code needs a name".into()));
         }
         if name_taken(conn, current.parent, name, Some(id))? {
-            return Err(Error::Conflict(format!("there is already a code called \"{name}\" here")));
+            return Err(Error::Conflict(format!(
+                "there is already a code called \"{name}\" here"
+            )));
         }
     }
     let color = match &fields.color {
@@ -254,7 +275,9 @@ pub(crate) fn subtree(conn: &Connection, id: CodeId) -> Result<Vec<CodeId>> {
         "WITH RECURSIVE t(id) AS (SELECT ?1 UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id)
          SELECT id FROM t",
     )?;
-    let ids = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let ids = stmt
+        .query_map([id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(ids)
 }
 
@@ -263,9 +286,14 @@ pub(crate) fn renumber(conn: &Connection, parent: Option<CodeId>) -> Result<()> 
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM codes WHERE coalesce(parent_id, 0) = coalesce(?1, 0) ORDER BY position, id",
     )?;
-    let ids: Vec<CodeId> = stmt.query_map([parent], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<CodeId> = stmt
+        .query_map([parent], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for (i, id) in ids.iter().enumerate() {
-        conn.execute("UPDATE codes SET position = ?2 WHERE id = ?1", params![id, i as i64])?;
+        conn.execute(
+            "UPDATE codes SET position = ?2 WHERE id = ?1",
+            params![id, i as i64],
+        )?;
     }
     Ok(())
 }

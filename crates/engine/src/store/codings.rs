@@ -50,7 +50,8 @@ pub struct CodingFilter {
     pub code: Option<CodeId>,
 }
 
-const COLUMNS: &str = "id, guid, coder_id, code_id, source_id, start, end, memo, created_at, updated_at";
+const COLUMNS: &str =
+    "id, guid, coder_id, code_id, source_id, start, end, memo, created_at, updated_at";
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Coding> {
     Ok(Coding {
@@ -68,7 +69,11 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Coding> {
 }
 
 /// The coder's codings, by source and position.
-pub(crate) fn list(conn: &Connection, coder: CoderId, filter: &CodingFilter) -> Result<Vec<Coding>> {
+pub(crate) fn list(
+    conn: &Connection,
+    coder: CoderId,
+    filter: &CodingFilter,
+) -> Result<Vec<Coding>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM codings
          WHERE coder_id = ?1 AND (?2 IS NULL OR source_id = ?2) AND (?3 IS NULL OR code_id = ?3)
@@ -115,7 +120,15 @@ pub(crate) fn update(conn: &Connection, c: &Coding) -> Result<()> {
     let n = conn.execute(
         "UPDATE codings SET code_id = ?3, start = ?4, end = ?5, memo = ?6, updated_at = ?7
          WHERE guid = ?1 AND coder_id = ?2",
-        params![c.guid, c.coder, c.code, c.start, c.end, c.memo, c.updated_at],
+        params![
+            c.guid,
+            c.coder,
+            c.code,
+            c.start,
+            c.end,
+            c.memo,
+            c.updated_at
+        ],
     )?;
     if n == 0 {
         return Err(Error::not_found(format!("coding {}", c.guid)));
@@ -124,13 +137,20 @@ pub(crate) fn update(conn: &Connection, c: &Coding) -> Result<()> {
 }
 
 pub(crate) fn delete(conn: &Connection, coder: CoderId, guid: &str) -> Result<()> {
-    conn.execute("DELETE FROM codings WHERE guid = ?1 AND coder_id = ?2", params![guid, coder])?;
+    conn.execute(
+        "DELETE FROM codings WHERE guid = ?1 AND coder_id = ?2",
+        params![guid, coder],
+    )?;
     Ok(())
 }
 
 /// The codings of several coders at once, for comparing them (agreement,
 /// reconciliation, exchange). Callers check the phase first.
-pub(crate) fn for_coders(conn: &Connection, coders: &[CoderId], filter: &CodingFilter) -> Result<Vec<Coding>> {
+pub(crate) fn for_coders(
+    conn: &Connection,
+    coders: &[CoderId],
+    filter: &CodingFilter,
+) -> Result<Vec<Coding>> {
     let mut out = Vec::new();
     for coder in coders {
         out.extend(list(conn, *coder, filter)?);

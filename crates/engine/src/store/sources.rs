@@ -73,7 +73,8 @@ pub struct SourceText {
     pub units: Vec<Unit>,
 }
 
-const SOURCE_COLUMNS: &str = "s.id, s.guid, s.kind, s.title, s.file_name, s.char_len, s.imported_at,
+const SOURCE_COLUMNS: &str =
+    "s.id, s.guid, s.kind, s.title, s.file_name, s.char_len, s.imported_at,
      (SELECT count(*) FROM units u WHERE u.source_id = s.id),
      (SELECT count(DISTINCT u.case_id) FROM units u WHERE u.source_id = s.id)";
 
@@ -145,13 +146,12 @@ pub(crate) fn units(conn: &Connection, source: SourceId) -> Result<Vec<Unit>> {
 
 /// Finds a source by id, GUID, exact title or file name (for the CLI).
 pub(crate) fn resolve(conn: &Connection, reference: &str) -> Result<SourceId> {
-    if let Ok(id) = reference.parse::<i64>() {
-        if let Some(id) = conn
+    if let Ok(id) = reference.parse::<i64>()
+        && let Some(id) = conn
             .query_row("SELECT id FROM sources WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
-        {
-            return Ok(id);
-        }
+    {
+        return Ok(id);
     }
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM sources WHERE guid = ?1 COLLATE NOCASE OR title = ?1 OR file_name = ?1",

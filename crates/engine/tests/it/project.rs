@@ -14,9 +14,19 @@ fn every_earlier_schema_version_opens_and_migrates() {
         let project = Project::open(&path)
             .unwrap_or_else(|e| panic!("v{version} fixture must open and migrate: {e}"));
         let info = project.info().unwrap();
-        assert_eq!(info.schema_version, SCHEMA_VERSION, "v{version} is migrated to the current version");
         assert_eq!(
-            (info.sources, info.units, info.cases, info.coders, info.codes, info.codings),
+            info.schema_version, SCHEMA_VERSION,
+            "v{version} is migrated to the current version"
+        );
+        assert_eq!(
+            (
+                info.sources,
+                info.units,
+                info.cases,
+                info.coders,
+                info.codes,
+                info.codings
+            ),
             (1, 2, 1, 2, 2, 2),
             "the v{version} fixture's data survives the migration"
         );
@@ -37,7 +47,11 @@ fn the_current_version_fixture_opens_unchanged_in_content() {
     let project = Project::open(&path).unwrap();
     assert_eq!(project.info().unwrap().schema_version, SCHEMA_VERSION);
     assert!(
-        !project.audit_log(5).unwrap().iter().any(|e| e.action == "project.migrate"),
+        !project
+            .audit_log(5)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "project.migrate"),
         "a file of the current version is not migrated"
     );
 }
@@ -45,9 +59,17 @@ fn the_current_version_fixture_opens_unchanged_in_content() {
 #[test]
 fn refused_files_are_left_byte_for_byte_unchanged() {
     for (file, kind, says) in [
-        ("not-sqlite.accord", "not_a_project", "not an SQLite database"),
+        (
+            "not-sqlite.accord",
+            "not_a_project",
+            "not an SQLite database",
+        ),
         ("other-program.accord", "not_a_project", "another program"),
-        ("newer-version.accord", "newer_version", "newer version of Accord"),
+        (
+            "newer-version.accord",
+            "newer_version",
+            "newer version of Accord",
+        ),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let path = copy_fixture(&format!("schema/{file}"), dir.path());
@@ -55,14 +77,28 @@ fn refused_files_are_left_byte_for_byte_unchanged() {
         let err = Project::open(&path).unwrap_err();
         assert_eq!(err.kind(), kind, "{file}: {err}");
         let message = err.to_string();
-        assert!(message.contains(says), "{file}: the message explains why: {message}");
-        assert!(message.contains(file), "{file}: the message names the file: {message}");
-        assert_eq!(std::fs::read(&path).unwrap(), before, "{file} must not be modified");
+        assert!(
+            message.contains(says),
+            "{file}: the message explains why: {message}"
+        );
+        assert!(
+            message.contains(file),
+            "{file}: the message names the file: {message}"
+        );
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{file} must not be modified"
+        );
         let siblings: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(siblings.len(), 1, "{file}: no -wal/-shm or index is left beside it: {siblings:?}");
+        assert_eq!(
+            siblings.len(),
+            1,
+            "{file}: no -wal/-shm or index is left beside it: {siblings:?}"
+        );
     }
 }
 
@@ -86,5 +122,9 @@ fn a_new_project_uses_wal_and_foreign_keys_and_reopens() {
     let info = project.info().unwrap();
     assert_eq!(info.name, "study");
     assert_eq!(info.sources, 0);
-    assert_eq!(info.phase, accord_engine::Phase::Setup, "a new project starts in setup");
+    assert_eq!(
+        info.phase,
+        accord_engine::Phase::Setup,
+        "a new project starts in setup"
+    );
 }

@@ -23,10 +23,12 @@
 
 pub mod agreement;
 pub mod coding;
+pub mod demo;
 mod error;
 pub mod exchange;
 pub mod export;
 pub mod import;
+pub mod merge;
 mod migrations;
 pub mod progress;
 mod project;

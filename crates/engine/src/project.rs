@@ -329,7 +329,7 @@ impl Change<'_> {
 
 /// Reads the SQLite header with plain file I/O, then the application id and
 /// schema version through a read-only connection. Returns the schema version.
-fn probe(path: &Path, latest: i64) -> Result<i64> {
+pub(crate) fn probe(path: &Path, latest: i64) -> Result<i64> {
     let not_project = |reason: &str| Error::NotAProject {
         path: path.to_path_buf(),
         reason: reason.to_owned(),

@@ -39,12 +39,17 @@
 pub mod intervals;
 #[cfg(test)]
 mod reference_tests;
+mod report;
 pub mod segments;
 pub mod stats;
 
 pub use intervals::{
     CoderSet, MAX_CODERS, PresenceCounts, SourceUnits, Span, UnitPresence, UnitSelection,
     character_counts,
+};
+pub use report::{
+    AgreementOptions, AgreementReport, CodeAgreement, ReportCoder, ReportFormat, SegmentCounts,
+    UnitOfAnalysis, format_statistic,
 };
 pub use segments::{MatchThreshold, MatchedPair, SegmentComparison, match_segments};
 pub use stats::{

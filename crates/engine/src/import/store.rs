@@ -151,9 +151,17 @@ pub(crate) fn store_file(
             ])?;
         }
     }
+    // File-wide attributes describe the file's respondents or participants,
+    // not the moderators who ran the group.
+    let moderator_ids: Vec<CaseId> = file
+        .cases
+        .iter()
+        .filter(|c| c.moderator)
+        .filter_map(|c| case_ids.get(&c.name).copied())
+        .collect();
     for (key, value) in file_attributes {
         let attr = cases::upsert_attribute(conn, key, AttributeType::Categorical, &[])?;
-        for id in case_ids.values() {
+        for id in case_ids.values().filter(|id| !moderator_ids.contains(id)) {
             cases::set_value(conn, *id, attr, value)?;
         }
     }

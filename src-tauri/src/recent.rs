@@ -91,8 +91,15 @@ mod tests {
         remember(dir.path(), &a, "a", "2026-01-03T00:00:00Z");
         let list = load(dir.path());
         let names: Vec<&str> = list.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["a", "b"], "reopening moves a project to the top, once");
+        assert_eq!(
+            names,
+            ["a", "b"],
+            "reopening moves a project to the top, once"
+        );
         assert!(list[0].exists);
-        assert!(!list[1].exists, "b was never created on disk, so it is marked missing");
+        assert!(
+            !list[1].exists,
+            "b was never created on disk, so it is marked missing"
+        );
     }
 }

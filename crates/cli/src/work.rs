@@ -330,8 +330,8 @@ pub fn codings(project: &Path, coder: Option<String>, json: bool) -> anyhow::Res
             Phase::Reconciliation | Phase::Themes => {
                 let mut texts = std::collections::HashMap::new();
                 let mut text_of = |source, start: i64, end: i64| -> anyhow::Result<String> {
-                    if !texts.contains_key(&source) {
-                        texts.insert(source, project.source_text(source)?.text);
+                    if let std::collections::hash_map::Entry::Vacant(e) = texts.entry(source) {
+                        e.insert(project.source_text(source)?.text);
                     }
                     Ok(
                         accord_engine::text::slice(&texts[&source], start as usize, end as usize)

@@ -20,6 +20,23 @@ use serde::Serialize;
 use crate::store::{self, CodeId, CoderId, SourceId};
 use crate::{Error, Project, Result};
 
+/// One of the copy's codes: guid, name, parent id, description, inclusion,
+/// exclusion, example, colour.
+type CodeRow = (
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+/// One of the copy's codings: code, source, start, end, memo, guid, created, updated.
+type CodingRow = (i64, i64, i64, i64, String, String, String, String);
+/// One of the copy's memos: guid, target kind, target, title, text, created, updated.
+type MemoRow = (String, String, Option<i64>, String, String, String, String);
+
 /// What a merge brought in.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -125,7 +142,6 @@ impl Project {
                 "coder \u{201c}{name}\u{201d} in {copy_name}"
             )));
         }
-        type CodingRow = (i64, i64, i64, i64, String, String, String, String);
         let mut codings_stmt = other.prepare(
             "SELECT code_id, source_id, start, end, memo, guid, created_at, updated_at FROM codings WHERE coder_id = ?1 ORDER BY id",
         )?;
@@ -146,7 +162,7 @@ impl Project {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
                     })?
                     .collect::<rusqlite::Result<_>>()?;
-                let memos: Vec<(String, String, Option<i64>, String, String, String, String)> = memo_stmt
+                let memos: Vec<MemoRow> = memo_stmt
                     .query_map([name_id], |r| {
                         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
                     })?
@@ -243,19 +259,7 @@ impl Project {
 /// path of names, else created (and reported).
 fn map_code(
     c: &rusqlite::Connection,
-    theirs: &HashMap<
-        i64,
-        (
-            String,
-            String,
-            Option<i64>,
-            String,
-            String,
-            String,
-            String,
-            String,
-        ),
-    >,
+    theirs: &HashMap<i64, CodeRow>,
     map: &mut HashMap<i64, CodeId>,
     code: i64,
     created: &mut Vec<String>,

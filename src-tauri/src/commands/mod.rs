@@ -2,4 +2,10 @@
 //! make one engine call on a blocking thread, return a typed result or a
 //! [`crate::error::CommandError`].
 
+pub mod codebook;
+pub mod coding;
 pub mod project;
+pub mod reconcile;
+pub mod search;
+pub mod sources;
+pub mod themes;

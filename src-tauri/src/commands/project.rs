@@ -13,12 +13,7 @@ use crate::state::{AppState, Launch, blocking, with_project};
 fn install(app: &AppHandle, project: Project) -> CommandResult<ProjectInfo> {
     let info = project.info()?;
     let state = app.state::<AppState>();
-    recent::remember(
-        &state.data_dir,
-        project.path(),
-        &info.name,
-        &time_now(),
-    );
+    recent::remember(&state.data_dir, project.path(), &info.name, &time_now());
     *state.project() = Some(project);
     if let Some(window) = app.get_webview_window("main") {
         window.set_title(&format!("{} — Accord", info.name))?;
@@ -45,7 +40,11 @@ pub fn open_path(app: &AppHandle, path: &Path) -> CommandResult<ProjectInfo> {
 
 /// Creates `<folder>/<name>.accord` and opens it.
 #[tauri::command]
-pub async fn project_create(app: AppHandle, folder: String, name: String) -> CommandResult<ProjectInfo> {
+pub async fn project_create(
+    app: AppHandle,
+    folder: String,
+    name: String,
+) -> CommandResult<ProjectInfo> {
     blocking(&app, move |app| {
         let name = name.trim();
         if name.is_empty() {
@@ -100,7 +99,10 @@ pub async fn project_info(app: AppHandle) -> CommandResult<ProjectInfo> {
 /// The recent projects, newest first.
 #[tauri::command]
 pub async fn recent_projects(app: AppHandle) -> CommandResult<Vec<RecentProject>> {
-    blocking(&app, |app| Ok(recent::load(&app.state::<AppState>().data_dir))).await
+    blocking(&app, |app| {
+        Ok(recent::load(&app.state::<AppState>().data_dir))
+    })
+    .await
 }
 
 /// Removes a project from the recent list (the file is not touched).

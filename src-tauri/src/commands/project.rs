@@ -143,12 +143,55 @@ pub async fn launch_request(app: AppHandle) -> CommandResult<Option<ProjectInfo>
     .await
 }
 
-/// Opens the demo study, building it first if it is not there yet.
-pub fn open_demo(_app: &AppHandle) -> CommandResult<ProjectInfo> {
-    Err(CommandError::new(
-        "not_found",
-        "The demo study is not available in this build.",
-    ))
+/// Opens the demo study, building it first if it is not there yet. It
+/// lives in the app's data folder, so the user's changes to it are kept
+/// until they choose "Start the demo over".
+pub fn open_demo(app: &AppHandle) -> CommandResult<ProjectInfo> {
+    let dir = app.state::<AppState>().data_dir.join("demo");
+    let path = dir.join("Bridges mentorship evaluation (demo).accord");
+    *app.state::<AppState>().project() = None;
+    if path.exists() {
+        if let Ok(info) = open_path(app, &path) {
+            return Ok(info);
+        }
+    }
+    reset_demo_files(&path)?;
+    std::fs::create_dir_all(&dir).map_err(|e| CommandError::from(accord_engine::Error::io(&dir, e)))?;
+    let project = accord_engine::demo::create(&path, &mut |_| {}, &accord_engine::Cancel::new())?;
+    install(app, project)
+}
+
+fn reset_demo_files(path: &Path) -> CommandResult<()> {
+    let index = PathBuf::from(format!("{}.index", path.display()));
+    for p in [
+        path.to_path_buf(),
+        PathBuf::from(format!("{}-wal", path.display())),
+        PathBuf::from(format!("{}-shm", path.display())),
+    ] {
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| CommandError::from(accord_engine::Error::io(&p, e)))?;
+        }
+    }
+    if index.exists() {
+        std::fs::remove_dir_all(&index).map_err(|e| CommandError::from(accord_engine::Error::io(&index, e)))?;
+    }
+    Ok(())
+}
+
+/// Rebuilds the demo study from scratch, discarding changes made to it.
+#[tauri::command]
+pub async fn demo_reset(app: AppHandle) -> CommandResult<ProjectInfo> {
+    blocking(&app, |app| {
+        let path = app
+            .state::<AppState>()
+            .data_dir
+            .join("demo")
+            .join("Bridges mentorship evaluation (demo).accord");
+        *app.state::<AppState>().project() = None;
+        reset_demo_files(&path)?;
+        open_demo(app)
+    })
+    .await
 }
 
 /// Opens the demo study.

@@ -31,7 +31,7 @@ use crate::Problem;
 
 mod run;
 mod store;
-pub use run::{FileOutcome, FileStatus, ImportReport, ImportRequest, parse_file};
+pub use run::{FileOutcome, FileStatus, ImportReport, ImportRequest, parse_file, read_for_import};
 pub use store::FileAttributes;
 pub(crate) use store::store_file;
 

@@ -144,7 +144,7 @@ fn file_name_of(path: &str) -> String {
 
 /// Reads a file for import, refusing folders and files over the size limit
 /// before reading them.
-pub(crate) fn read_for_import(path: &Path) -> Result<Vec<u8>> {
+pub fn read_for_import(path: &Path) -> Result<Vec<u8>> {
     let name = file_name_of(&path.to_string_lossy());
     let meta = std::fs::metadata(path)
         .map_err(|e| Error::import(&name, "", format!("cannot be read: {e}")))?;

@@ -16,6 +16,15 @@ export type Screen =
   | "reconcile"
   | "themes";
 
+/** A request to show a source, optionally with a passage in view and highlighted. */
+export interface SourceRequest {
+  source: number;
+  /** Code-point range to scroll to and highlight (e.g. a search hit). */
+  highlight?: [number, number] | null;
+  /** Bumped on every request so that asking for the same place again re-scrolls. */
+  seq: number;
+}
+
 class AppState {
   /** The open project, or null on the start screen. */
   project = $state<ProjectInfo | null>(null);
@@ -25,6 +34,28 @@ class AppState {
   startError = $state<IpcError | null>(null);
   /** Work that blocks the start screen's buttons (opening, building the demo). */
   busy = $state<string | null>(null);
+  /**
+   * The coder the app acts for. Every read and write of codings is made on
+   * their behalf; the engine refuses the rest during independent coding.
+   */
+  coder = $state<number | null>(null);
+  /** The source the document screen shows. */
+  document = $state<SourceRequest | null>(null);
+  /** Bumped after changes that other screens' lists depend on (imports, merges). */
+  revision = $state(0);
+  private seq = 0;
+
+  /** Opens a source in the document screen, with a passage highlighted. */
+  openSource(source: number, highlight: [number, number] | null = null) {
+    this.document = { source, highlight, seq: ++this.seq };
+    this.screen = "document";
+  }
+
+  /** Tells every screen that the project changed under it. */
+  changed() {
+    this.revision++;
+    return this.refresh();
+  }
 
   async loadRecent() {
     try {
@@ -43,6 +74,9 @@ class AppState {
       if (info) {
         this.project = info;
         this.screen = "sources";
+        this.document = null;
+        this.coder = null;
+        this.revision++;
       }
     } catch (e) {
       this.startError = e instanceof IpcError ? e : new IpcError("internal", String(e));

@@ -47,4 +47,5 @@ export const projects = {
   defaultFolder: () => call<string>("default_project_folder"),
   launchRequest: () => call<ProjectInfo | null>("launch_request"),
   openDemo: () => call<ProjectInfo>("demo_open"),
+  resetDemo: () => call<ProjectInfo>("demo_reset"),
 };

@@ -102,6 +102,11 @@ class AppState {
     return this.opening("Preparing the demo study…", () => projects.openDemo());
   }
 
+  /** Rebuilds the demo study from scratch, discarding changes made to it. */
+  resetDemo() {
+    return this.opening("Rebuilding the demo study…", () => projects.resetDemo());
+  }
+
   async close() {
     await projects.close();
     this.project = null;

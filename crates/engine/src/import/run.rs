@@ -254,7 +254,16 @@ impl Project {
         if !added.is_empty() {
             touched.sort();
             touched.dedup();
-            self.reindex(&added, &[], &touched)?;
+            // Reindexing a case re-adds every unit of it, those of the new
+            // sources too; so the new sources go first, then only the cases
+            // that also have units in earlier sources (whose attributes the
+            // new file may have changed). One call with both would index
+            // the new units twice.
+            self.reindex(&added, &[], &[])?;
+            let earlier = cases_with_earlier_units(&self.conn, &touched, &added)?;
+            if !earlier.is_empty() {
+                self.reindex(&[], &[], &earlier)?;
+            }
         }
         Ok(ImportReport { files: outcomes })
     }
@@ -320,6 +329,27 @@ fn touched_cases(conn: &rusqlite::Connection, sources: &[SourceId]) -> Result<Ve
     for s in sources {
         for id in stmt.query_map([s], |r| r.get::<_, CaseId>(0))? {
             out.push(id?);
+        }
+    }
+    Ok(out)
+}
+
+/// The cases among `cases` with units in sources other than `added`.
+fn cases_with_earlier_units(
+    conn: &rusqlite::Connection,
+    cases: &[CaseId],
+    added: &[SourceId],
+) -> Result<Vec<CaseId>> {
+    let added: std::collections::HashSet<i64> = added.iter().map(|s| s.0).collect();
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT source_id FROM units WHERE case_id = ?1")?;
+    let mut out = Vec::new();
+    for case in cases {
+        let sources = stmt
+            .query_map([case], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        if sources.iter().any(|s| !added.contains(s)) {
+            out.push(*case);
         }
     }
     Ok(out)

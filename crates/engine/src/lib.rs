@@ -67,7 +67,23 @@ pub use themes::{
 
 impl Project {
     /// The newest `limit` entries of the audit log, newest first.
+    ///
+    /// During independent coding the particulars of coding entries (which
+    /// spans of which sources were coded, memos, removed codings) are
+    /// withheld, so the log cannot show one coder another's codings; the
+    /// entries themselves (who, when, what kind) remain.
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>> {
-        store::audit::recent(&self.conn, limit)
+        let mut entries = store::audit::recent(&self.conn, limit)?;
+        if self.phase()? == Phase::Independent {
+            for e in &mut entries {
+                if e.action.starts_with("coding.") || e.action == "code.delete" {
+                    e.details = serde_json::json!({
+                        "withheld": "coders are coding blind; shown once the project moves on from independent coding"
+                    })
+                    .to_string();
+                }
+            }
+        }
+        Ok(entries)
     }
 }

@@ -66,6 +66,17 @@ impl Project {
     /// same study). With `only`, merges that coder's work only.
     pub fn merge_copy(&mut self, copy: &Path, only: Option<&str>) -> Result<MergeReport> {
         let copy_name = copy.display().to_string();
+        // Coders' own codings are frozen once they are compared: adding some
+        // afterwards would change the agreement already reported.
+        match self.phase()? {
+            crate::Phase::Setup | crate::Phase::Independent => {}
+            phase => {
+                return Err(Error::NotAllowed(format!(
+                    "a coder's copy can be merged during setup or independent coding; this project is in {}, where the coders' codings are frozen. Move it back to independent coding to merge",
+                    phase.as_str()
+                )));
+            }
+        }
         // Opened read-only and checked like any project, so a foreign or newer
         // file is refused with the usual message and never written to.
         crate::project::probe(copy, crate::SCHEMA_VERSION)?;

@@ -82,7 +82,7 @@ fn coder_a_reaches_none_of_coder_bs_codings() {
     } = setup();
     // B codes three passages, one with a memo; A codes one that overlaps
     // B's first with the same code.
-    let b1 = project.apply_codes(b, source, 0, 40, &[x], false).unwrap();
+    project.apply_codes(b, source, 0, 40, &[x], false).unwrap();
     let b2 = project
         .apply_codes(b, source, 100, 180, &[x, y], false)
         .unwrap();

@@ -1048,7 +1048,13 @@ fn detect_type(name: &str, header: &[String], values: &[&str], distinct: usize) 
     ]
     .iter()
     .any(|w| lower.contains(w));
-    if median > 30 || varied || (asks_for_text && median > 15 && spaced * 2 >= values.len()) {
+    // Answers picked from a short list repeat: "What is your current
+    // academic rank?" asks in words but has four answers among 27.
+    let repeats = values.len() >= 8 && distinct * 3 <= values.len();
+    if median > 30
+        || varied
+        || (asks_for_text && !repeats && median > 15 && spaced * 2 >= values.len())
+    {
         ColumnType::FreeText
     } else {
         ColumnType::Categorical
@@ -1299,6 +1305,37 @@ mod tests {
             (3, 3)
         );
         assert_eq!(preview.encoding, Some(TextEncoding::Utf8));
+    }
+
+    #[test]
+    fn a_question_answered_from_a_short_list_is_categorical() {
+        let ranks = [
+            "Assistant Professor",
+            "Associate Professor",
+            "Professor",
+            "Private practice (no academic appointment)",
+        ];
+        let mut csv = String::from(
+            "Participant ID,What is your current academic rank or position?,What did you gain?\n",
+        );
+        for i in 0..27 {
+            csv.push_str(&format!(
+                "MR-{i:02},{},I learned how another program teaches fellows number {i}\n",
+                ranks[i % 4]
+            ));
+        }
+        check(
+            "mentors.csv",
+            csv.as_bytes(),
+            &[
+                ("Participant ID", RespondentId),
+                (
+                    "What is your current academic rank or position?",
+                    Categorical,
+                ),
+                ("What did you gain?", FreeText),
+            ],
+        );
     }
 
     #[test]

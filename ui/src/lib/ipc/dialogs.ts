@@ -35,3 +35,13 @@ export async function chooseSaveFile(
 ): Promise<string | null> {
   return (await save({ title, defaultPath, filters })) ?? null;
 }
+
+/** Asks for one existing file; null when cancelled. */
+export async function chooseFile(
+  title: string,
+  filters: Array<{ name: string; extensions: string[] }>,
+  defaultPath?: string,
+): Promise<string | null> {
+  const picked = await open({ title, multiple: false, directory: false, filters, defaultPath });
+  return typeof picked === "string" ? picked : null;
+}

@@ -1,7 +1,7 @@
 //! Reconciliation: discrepancies, decisions, the consensus layer.
 
 use accord_engine::{
-    AuditEntry, CoderPair, CodingFilter, ConsensusCoding, Decision, DecisionRequest,
+    AuditEntry, CoderId, CoderPair, CodingFilter, ConsensusCoding, Decision, DecisionRequest,
     DiscrepancyFilter, DiscrepancyList, DiscrepancyView,
 };
 use tauri::AppHandle;
@@ -30,14 +30,30 @@ pub async fn discrepancy_view(app: AppHandle, key: String) -> CommandResult<Disc
     with_project(&app, move |p| p.discrepancy_view(&key)).await
 }
 
-/// Records a decision.
+/// Records a decision. With `coder`, the decision and its log entry name
+/// that coder (the investigator at the keyboard) instead of the system user.
 #[tauri::command]
 pub async fn decide(
     app: AppHandle,
     key: String,
     request: DecisionRequest,
+    coder: Option<CoderId>,
 ) -> CommandResult<Decision> {
-    with_project(&app, move |p| p.decide(&key, &request)).await
+    with_project(&app, move |p| {
+        let name = match coder {
+            Some(id) => p.coders()?.into_iter().find(|c| c.id == id).map(|c| c.name),
+            None => None,
+        };
+        let Some(name) = name else {
+            return p.decide(&key, &request);
+        };
+        let before = p.actor().to_owned();
+        p.set_actor(name);
+        let decided = p.decide(&key, &request);
+        p.set_actor(before);
+        decided
+    })
+    .await
 }
 
 /// Undoes the decision on a discrepancy.

@@ -69,7 +69,9 @@ export function draftFromPreview(preview: FilePreview): FileDraft {
   return {
     preview,
     include: !preview.error && !!preview.detected,
-    title: defaultTitle(preview.file),
+    // Empty: the engine titles a survey by its file name and notes or a
+    // transcript by their first heading, else the file name.
+    title: "",
     columns: preview.survey ? preview.survey.columns.map((c) => structuredClone(c.detected)) : [],
     sheet: preview.survey?.sheet ?? null,
     caseName: kind === "notes" ? guessCase(preview.file) : "",

@@ -179,7 +179,7 @@ pub(super) fn theme_table(table: &ThemeTable, title: Option<&str>) -> Result<Vec
                 for (i, q) in r.quotes.iter().enumerate() {
                     let last = i + 1 == r.quotes.len();
                     let p = Paragraph::new().line_spacing(spaced(if last { 0 } else { 100 }));
-                    let p = lines_paragraph(p, &format!("“{}”", q.text.trim()), plain);
+                    let p = lines_paragraph(p, &super::quoted(q.text.trim()), plain);
                     let p = match super::attribution(q, table.quote_sources) {
                         Some(a) => p.add_run(Run::new().add_text(format!(" — {a}"))),
                         None => p,

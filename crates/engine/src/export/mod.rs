@@ -170,12 +170,29 @@ pub(crate) fn clean(text: &str) -> String {
 /// A quote as printed: in typographic quotation marks, followed by its
 /// source and case when the table asks for them.
 pub(crate) fn quote_line(quote: &TableQuote, with_source: bool) -> String {
-    let mut line = format!("“{}”", clean(quote.text.trim()));
+    let mut line = quoted(&clean(quote.text.trim()));
     if let Some(attribution) = attribution(quote, with_source) {
         line.push_str(" — ");
         line.push_str(&attribution);
     }
     line
+}
+
+/// `text` in typographic quotation marks. A passage that already stands
+/// in quotation marks (a transcript line quoting someone, say) keeps one
+/// pair, not two: `“"Thirty minutes"”` would print as a stutter.
+pub(crate) fn quoted(text: &str) -> String {
+    let t = text.trim();
+    let pairs = [('"', '"'), ('“', '”'), ('„', '“'), ('«', '»')];
+    for (open, close) in pairs {
+        if let Some(inner) = t.strip_prefix(open).and_then(|r| r.strip_suffix(close))
+            && !inner.contains(open)
+            && !inner.contains(close)
+        {
+            return format!("“{}”", inner.trim());
+        }
+    }
+    format!("“{t}”")
 }
 
 /// "Source, case" after a quote, or `None` when not asked for or empty.
@@ -283,6 +300,9 @@ mod tests {
             case_name: Some("ME-001".into()),
         };
         assert_eq!(quote_line(&q, false), "“She listened.”");
+        assert_eq!(quoted("\"Thirty minutes,\" she said"), "“\"Thirty minutes,\" she said”");
+        assert_eq!(quoted("\"It went an hour.\""), "“It went an hour.”");
+        assert_eq!(quoted("“It went an hour.”"), "“It went an hour.”");
         assert_eq!(quote_line(&q, true), "“She listened.” — Survey Q3, ME-001");
         let q = TableQuote {
             case_name: None,

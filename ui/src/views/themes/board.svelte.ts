@@ -60,6 +60,14 @@ export class BoardState {
     return out;
   });
 
+  /** The groups the counts are split into (values of `groupBy`), in order. */
+  groupNames = $derived.by(() => {
+    const names = new Set<string>();
+    for (const c of Object.values(this.board?.code_counts ?? {}))
+      for (const g of Object.keys((c as GroupedCounts).groups)) names.add(g);
+    return [...names].sort((a, b) => (a === "(none)" ? 1 : b === "(none)" ? -1 : a.localeCompare(b)));
+  });
+
   selectedTheme = $derived(this.board?.themes.find((t) => t.id === this.selected) ?? null);
 
   /** Group values present in the selected theme's passages. */

@@ -121,12 +121,27 @@ export function joinPath(folder: string, name: string): string {
   return folder.endsWith(sep) ? folder + name : folder + sep + name;
 }
 
+/**
+ * `text` in typographic quotation marks; a passage already standing in one
+ * pair of quotation marks keeps one pair, as the engine's exports do.
+ */
+export function quoted(text: string): string {
+  const t = text.trim();
+  for (const [open, close] of [['"', '"'], ["“", "”"], ["„", "“"], ["«", "»"]]) {
+    if (t.length >= 2 && t.startsWith(open) && t.endsWith(close)) {
+      const inner = t.slice(open.length, t.length - close.length);
+      if (!inner.includes(open) && !inner.includes(close)) return `“${inner.trim()}”`;
+    }
+  }
+  return `“${t}”`;
+}
+
 /** A quote as the exported table prints it: in quotation marks, then "— source, case" when asked. */
 export function quoteLine(
   q: { text: string; source: string; case_name: string | null },
   withSource: boolean,
 ): string {
-  let line = `“${q.text.trim()}”`;
+  let line = quoted(q.text);
   if (withSource) {
     const parts = [q.source, q.case_name ?? ""].map((s) => s.trim()).filter(Boolean);
     if (parts.length) line += ` — ${parts.join(", ")}`;

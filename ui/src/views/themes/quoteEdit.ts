@@ -63,8 +63,10 @@ export function toStore(original: string, edit: string): string | null {
 
 export type DiffPart = { kind: "same" | "removed" | "added"; text: string };
 
+// Words with the spaces after them: spaces are never matched on their own,
+// so a replaced word reads as one change rather than a scatter of fragments.
 function tokens(s: string): string[] {
-  return s.match(/\s+|[\p{L}\p{N}'’-]+|[^\s\p{L}\p{N}]/gu) ?? [];
+  return s.match(/^\s+|\S+\s*/gu) ?? [];
 }
 
 /**

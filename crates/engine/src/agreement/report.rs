@@ -720,6 +720,13 @@ impl AgreementReport {
                 for r in &rows {
                     let _ = w.write_record(r);
                 }
+                // The unweighted mean of the per-code kappas, in the kappa column.
+                let mut mean = vec![String::new(); cols.len()];
+                mean[0] = format!("Mean of per-code kappas ({} codes)", self.mean_kappa_codes);
+                if let Some(k) = cols.iter().position(|c| c == "Cohen's kappa") {
+                    mean[k] = format_statistic(&self.mean_kappa);
+                }
+                let _ = w.write_record(&mean);
                 String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
             }
         }

@@ -109,6 +109,18 @@ test("agreement on the demo study shows the command line's figures, sorted and c
   const bars = await browser.execute(() => document.querySelectorAll('[data-testid="kappa-chart"] rect.bar').length);
   assert.equal(bars, expected.codes.filter((c) => c.summary.kappa.kind === "defined").length, "one bar per defined kappa");
   await screenshot(browser, "31-agreement-chart");
+
+  // The demo is in reconciliation, so each coder can be compared with the consensus.
+  await (await shown(browser, '[data-testid="tab-consensus"]')).click();
+  const consensusRows = await until(
+    browser,
+    () => browser.execute(() => [...document.querySelectorAll('[data-testid="consensus-row"]')].map((r) => r.innerText)),
+    (r) => r.length === 2,
+    "one row per coder against the consensus",
+  );
+  for (const c of expected.coders) {
+    assert.ok(consensusRows.some((r) => r.includes(c.name)), `${c.name} is compared with the consensus`);
+  }
 });
 
 test("a decision moves the progress, changes the consensus, is logged with its note, and can be undone", async () => {

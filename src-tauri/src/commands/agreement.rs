@@ -11,7 +11,10 @@ use crate::state::with_project;
 
 /// The agreement report of the chosen coders.
 #[tauri::command]
-pub async fn agreement(app: AppHandle, options: AgreementOptions) -> CommandResult<AgreementReport> {
+pub async fn agreement(
+    app: AppHandle,
+    options: AgreementOptions,
+) -> CommandResult<AgreementReport> {
     with_project(&app, move |p| p.agreement(&options)).await
 }
 
@@ -77,7 +80,10 @@ mod tests {
         let path = dir.path().join("agreement.md");
         std::fs::write(&path, "old").unwrap();
         write_whole(&path, b"# Inter-coder agreement\n").unwrap();
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "# Inter-coder agreement\n");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# Inter-coder agreement\n"
+        );
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file is left beside the report");
     }
@@ -86,7 +92,10 @@ mod tests {
     fn a_report_into_a_missing_folder_fails_and_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no such folder").join("agreement.csv");
-        assert!(write_whole(&path, b"x").is_err(), "the folder does not exist");
+        assert!(
+            write_whole(&path, b"x").is_err(),
+            "the folder does not exist"
+        );
         assert!(!path.exists());
     }
 }

@@ -2,9 +2,15 @@
 //! the workflow through the public API, on real files from `fixtures/` and
 //! real SQLite files in temporary folders.
 
+mod agreement;
+mod blind;
+mod demo;
 mod exchange;
 mod export;
+mod import;
+mod merge;
 mod project;
+mod search;
 
 use std::path::{Path, PathBuf};
 

@@ -38,7 +38,14 @@ pub async fn qdpx_import(
     project: String,
 ) -> CommandResult<(ProjectInfo, ExchangeReport)> {
     blocking(&app, move |app| {
-        *app.state::<AppState>().project() = None;
+        // The open project stays open until the new one exists, so a refused
+        // file leaves the user where they were.
+        // The default projects folder (~/Documents/Accord) may not exist yet.
+        if let Some(folder) = std::path::Path::new(&project).parent()
+            && !folder.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(folder).map_err(|e| accord_engine::Error::io(folder, e))?;
+        }
         let (p, report) = accord_engine::Project::import_qdpx(&qdpx, &project)?;
         drop(p);
         let info = crate::commands::project::open_path(app, std::path::Path::new(&project))?;

@@ -464,6 +464,15 @@ fn normalise_query(text: &str) -> String {
     out
 }
 
+/// `word~N` as the lenient grammar leaves it: the word and the distance.
+fn fuzzy_suffix(phrase: &str) -> Option<(&str, u32)> {
+    let (word, distance) = phrase.rsplit_once('~')?;
+    if word.is_empty() || distance.is_empty() || !distance.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((word, distance.parse().ok()?))
+}
+
 fn convert(
     ast: &UserInputAst,
     plain: &QueryParser,
@@ -495,11 +504,18 @@ fn convert(
             let (parser, leaf) = match leaf.as_ref() {
                 UserInputLeaf::Literal(lit)
                     if lit.delimiter == Delimiter::None
-                        && lit.slop > 0
-                        && !lit.phrase.contains(char::is_whitespace) =>
+                        && !lit.phrase.contains(char::is_whitespace)
+                        && (lit.slop > 0 || fuzzy_suffix(&lit.phrase).is_some()) =>
                 {
+                    // The lenient grammar keeps `~N` inside an unquoted word
+                    // ("mentr~1" is the word), the strict one reads it as slop.
                     let mut lit = lit.clone();
-                    let distance = lit.slop.clamp(1, 2) as usize;
+                    let mut distance = lit.slop;
+                    if let Some((word, d)) = fuzzy_suffix(&lit.phrase) {
+                        distance = d;
+                        lit.phrase = word.to_owned();
+                    }
+                    let distance = distance.clamp(1, 2) as usize;
                     lit.slop = 0;
                     (&fuzzy[distance - 1], UserInputLeaf::Literal(lit))
                 }
@@ -895,6 +911,45 @@ mod tests {
         );
         assert_eq!(normalise_query("mentr~2"), "mentr~2");
         assert_eq!(normalise_query("\"a b\"~3 x~"), "\"a b\"~3 x~1");
+    }
+
+    #[test]
+    fn fuzzy_terms_tolerate_typos() {
+        let dir = tempfile::tempdir().unwrap();
+        let notes = dir.path().join("notes.txt");
+        std::fs::write(&notes, "The schedule was hard.\nMy mentor gave feedback.\n").unwrap();
+        let mut p = Project::create(dir.path().join("p.accord")).unwrap();
+        p.import_files(
+            &[crate::import::ImportRequest::new(notes.to_string_lossy())],
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap();
+        for (query, units) in [
+            ("schedual~", 1),
+            ("feedbak~", 1),
+            ("mentr~ AND feedbak~", 1),
+            ("shedual~2", 1),
+            ("shedual~1", 0),
+            ("schedual", 0),
+        ] {
+            let r = p
+                .search(
+                    None,
+                    &SearchQuery {
+                        text: query.into(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+            assert_eq!(
+                r.units, units,
+                "{query}: a typo within the distance still matches"
+            );
+            assert!(r.warnings.is_empty(), "{query}: {:?}", r.warnings);
+        }
+        assert_eq!(fuzzy_suffix("mentr~1"), Some(("mentr", 1)));
+        assert_eq!(fuzzy_suffix("a~b"), None);
     }
 
     #[test]

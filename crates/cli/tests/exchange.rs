@@ -177,3 +177,43 @@ fn refusals_are_explained_and_change_nothing() {
     assert!(stderr(&o).contains("DOCTYPE"), "{}", stderr(&o));
     assert!(!target.exists(), "no project is left behind");
 }
+
+/// Issue 7, "Done when": exports of the demo study validate — the project
+/// as .qdpx and its codebook as .qdc — and the report names what REFI-QDA
+/// cannot hold.
+#[test]
+fn exports_of_the_demo_study_validate() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.accord");
+    let o = accord(&["demo", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let qdpx = dir.path().join("demo.qdpx");
+    let o = accord(&[
+        "qdpx",
+        "export",
+        demo.to_str().unwrap(),
+        qdpx.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("14 sources") && text.contains("2 coders") && text.contains("486 codings"),
+        "the report counts the demo's sources, coders and codings: {text}"
+    );
+    assert!(
+        text.contains("10 themes"),
+        "themes cannot travel in REFI-QDA and the report says so: {text}"
+    );
+    validate(&qdpx);
+
+    let qdc = dir.path().join("demo.qdc");
+    let o = accord(&[
+        "qdc",
+        "export",
+        demo.to_str().unwrap(),
+        qdc.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    validate(&qdc);
+}

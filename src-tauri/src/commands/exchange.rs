@@ -2,8 +2,8 @@
 
 use accord_engine::merge::MergeReport;
 use accord_engine::{
-    Cancel, CodebookCounts, CodebookFormat, CodebookImportReport, ExchangeReport, ProjectInfo,
-    Progress, TableFormat, ThemeTableOptions, write_theme_table,
+    Cancel, CodebookCounts, CodebookFormat, CodebookImportReport, ExchangeReport, Progress,
+    ProjectInfo, TableFormat, ThemeTableOptions, write_theme_table,
 };
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
@@ -21,9 +21,13 @@ pub async fn qdpx_export(
 ) -> CommandResult<ExchangeReport> {
     let cancel = Cancel::from_flag(app.state::<AppState>().start_task(&task));
     let result = with_project(&app, move |p| {
-        p.export_qdpx_with_progress(&path, &mut |pr| {
-            let _ = on_progress.send(pr);
-        }, &cancel)
+        p.export_qdpx_with_progress(
+            &path,
+            &mut |pr| {
+                let _ = on_progress.send(pr);
+            },
+            &cancel,
+        )
     })
     .await;
     app.state::<AppState>().end_task(&task);
@@ -62,8 +66,15 @@ pub async fn qdpx_merge(app: AppHandle, path: String) -> CommandResult<ExchangeR
 
 /// Merges a coder's copy (.accord) into the open project.
 #[tauri::command]
-pub async fn merge_copy(app: AppHandle, path: String, coder: Option<String>) -> CommandResult<MergeReport> {
-    with_project(&app, move |p| p.merge_copy(std::path::Path::new(&path), coder.as_deref())).await
+pub async fn merge_copy(
+    app: AppHandle,
+    path: String,
+    coder: Option<String>,
+) -> CommandResult<MergeReport> {
+    with_project(&app, move |p| {
+        p.merge_copy(std::path::Path::new(&path), coder.as_deref())
+    })
+    .await
 }
 
 /// Exports the codebook as a REFI-QDA .qdc.
@@ -89,7 +100,12 @@ pub async fn theme_table_export(
 ) -> CommandResult<()> {
     with_project(&app, move |p| {
         let table = p.theme_table(&options)?;
-        write_theme_table(&table, format, std::path::Path::new(&path), title.as_deref())
+        write_theme_table(
+            &table,
+            format,
+            std::path::Path::new(&path),
+            title.as_deref(),
+        )
     })
     .await
 }
@@ -102,11 +118,17 @@ pub async fn codebook_export(
     counts: CodebookCounts,
     path: String,
 ) -> CommandResult<()> {
-    with_project(&app, move |p| p.export_codebook(std::path::Path::new(&path), format, counts)).await
+    with_project(&app, move |p| {
+        p.export_codebook(std::path::Path::new(&path), format, counts)
+    })
+    .await
 }
 
 /// Adds or updates codes from a CSV file.
 #[tauri::command]
 pub async fn codebook_import(app: AppHandle, path: String) -> CommandResult<CodebookImportReport> {
-    with_project(&app, move |p| p.import_codebook_csv(std::path::Path::new(&path))).await
+    with_project(&app, move |p| {
+        p.import_codebook_csv(std::path::Path::new(&path))
+    })
+    .await
 }

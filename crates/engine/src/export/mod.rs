@@ -300,7 +300,10 @@ mod tests {
             case_name: Some("ME-001".into()),
         };
         assert_eq!(quote_line(&q, false), "“She listened.”");
-        assert_eq!(quoted("\"Thirty minutes,\" she said"), "“\"Thirty minutes,\" she said”");
+        assert_eq!(
+            quoted("\"Thirty minutes,\" she said"),
+            "“\"Thirty minutes,\" she said”"
+        );
         assert_eq!(quoted("\"It went an hour.\""), "“It went an hour.”");
         assert_eq!(quoted("“It went an hour.”"), "“It went an hour.”");
         assert_eq!(quote_line(&q, true), "“She listened.” — Survey Q3, ME-001");

@@ -90,6 +90,9 @@ fn csv_rows(path: &str) -> Result<Vec<HashMap<String, String>>> {
 /// discrepancies left open, themes and starred quotes.
 pub fn create(path: &Path, progress: &mut dyn FnMut(Progress), cancel: &Cancel) -> Result<Project> {
     let mut project = Project::create(path)?;
+    let user = project.actor().to_owned();
+    // The study's own history is recorded as the demo's; what the user does
+    // next is theirs.
     project.set_actor("Demo study");
     let folder = tempfile::tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
     let mut requests = Vec::new();
@@ -163,6 +166,7 @@ pub fn create(path: &Path, progress: &mut dyn FnMut(Progress), cancel: &Cancel) 
     code_independently(&mut project, progress, cancel)?;
     reconcile(&mut project)?;
     build_themes(&mut project)?;
+    project.set_actor(user);
     Ok(project)
 }
 

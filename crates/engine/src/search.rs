@@ -17,7 +17,8 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery,
+    TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{
@@ -444,7 +445,7 @@ fn build_query(
             p
         })
         .collect();
-    convert(&ast, &plain, &fuzzy, warnings)
+    convert(&ast, fields.text, &plain, &fuzzy, warnings)
 }
 
 /// `word~` is fuzzy with distance 1; the grammar needs an explicit number.
@@ -473,8 +474,25 @@ fn fuzzy_suffix(phrase: &str) -> Option<(&str, u32)> {
     Some((word, distance.parse().ok()?))
 }
 
+/// The terms of a word as indexed but not stemmed, for prefix queries:
+/// stemming a word's beginning ("sched" → "sch") would change what it
+/// starts with.
+fn prefix_terms(word: &str) -> Vec<String> {
+    let mut analyzer = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let mut stream = analyzer.token_stream(word);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
 fn convert(
     ast: &UserInputAst,
+    text: Field,
     plain: &QueryParser,
     fuzzy: &[QueryParser],
     warnings: &mut Vec<String>,
@@ -489,7 +507,7 @@ fn convert(
                     // Words without an operator must all match, as in web search.
                     Some(query_grammar::Occur::Must) | None => Occur::Must,
                 };
-                parts.push((occur, convert(sub, plain, fuzzy, warnings)?));
+                parts.push((occur, convert(sub, text, plain, fuzzy, warnings)?));
             }
             if parts.iter().all(|(o, _)| *o == Occur::MustNot) {
                 parts.push((Occur::Must, Box::new(AllQuery)));
@@ -497,7 +515,7 @@ fn convert(
             Ok(Box::new(BooleanQuery::new(parts)))
         }
         UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
-            convert(sub, plain, fuzzy, warnings)?,
+            convert(sub, text, plain, fuzzy, warnings)?,
             boost.into_inner() as f32,
         ))),
         UserInputAst::Leaf(leaf) => {
@@ -518,6 +536,29 @@ fn convert(
                     let distance = distance.clamp(1, 2) as usize;
                     lit.slop = 0;
                     (&fuzzy[distance - 1], UserInputLeaf::Literal(lit))
+                }
+                // Likewise `word*` stays in the word: make it a prefix term.
+                UserInputLeaf::Literal(lit)
+                    if lit.delimiter == Delimiter::None
+                        && !lit.prefix
+                        && lit.phrase.len() > 1
+                        && lit.phrase.ends_with('*')
+                        && !lit.phrase.contains(char::is_whitespace) =>
+                {
+                    let word = &lit.phrase[..lit.phrase.len() - 1];
+                    // One word: every indexed term starting with it (tantivy's
+                    // parser only builds phrase prefixes of two or more words).
+                    if let [term] = prefix_terms(word).as_slice() {
+                        return Ok(Box::new(FuzzyTermQuery::new_prefix(
+                            Term::from_field_text(text, term),
+                            0,
+                            false,
+                        )));
+                    }
+                    let mut lit = lit.clone();
+                    lit.phrase = word.to_owned();
+                    lit.prefix = true;
+                    (plain, UserInputLeaf::Literal(lit))
                 }
                 other => (plain, other.clone()),
             };
@@ -914,7 +955,7 @@ mod tests {
     }
 
     #[test]
-    fn fuzzy_terms_tolerate_typos() {
+    fn fuzzy_and_prefix_terms() {
         let dir = tempfile::tempdir().unwrap();
         let notes = dir.path().join("notes.txt");
         std::fs::write(&notes, "The schedule was hard.\nMy mentor gave feedback.\n").unwrap();
@@ -932,6 +973,10 @@ mod tests {
             ("shedual~2", 1),
             ("shedual~1", 0),
             ("schedual", 0),
+            ("sched*", 1),
+            ("feed*", 1),
+            ("ment* AND sched*", 0),
+            ("mentor*", 1),
         ] {
             let r = p
                 .search(

@@ -144,6 +144,15 @@ test("imports demo files through the import dialog, searches a phrase and opens 
   await browser.waitUntil(async () => (await browser.$$('[data-testid="case-row"]')).length === 36);
   await screenshot(browser, "13-cases");
 
+  // The document view shows a coder their own codings, so act as one.
+  await (await shown(browser, '[data-testid="coder-add"]')).click();
+  await (await shown(browser, '[data-testid="coder-name"]')).setValue("Dr. Amara Okafor");
+  await (await shown(browser, '[data-testid="coder-add-save"]')).click();
+  const who = await shown(browser, '[data-testid="coder-select"]');
+  await browser.waitUntil(async () => (await who.getValue()) !== "", {
+    timeoutMsg: "a coder just added is the one the app acts for",
+  });
+
   // Search a phrase.
   await (await shown(browser, '[data-testid="nav-search"]')).click();
   const input = await shown(browser, '[data-testid="search-input"]');
@@ -160,6 +169,11 @@ test("imports demo files through the import dialog, searches a phrase and opens 
     "good match",
     "the phrase is highlighted as one passage",
   );
+  assert.equal(
+    await (await shown(browser, '[data-testid="code-all-hits"]')).isEnabled(),
+    true,
+    "acting as a coder, the hits can be coded at once",
+  );
   await screenshot(browser, "14-search");
 
   // The keyboard picks the first hit and opens it.
@@ -174,7 +188,9 @@ test("imports demo files through the import dialog, searches a phrase and opens 
     "good match",
     `the document highlights the matched phrase of the hit opened (${firstHit.split("\n")[0]})`,
   );
-  assert.ok(await highlight.isDisplayedInViewport(), "the highlighted passage is scrolled into view");
+  await browser.waitUntil(async () => highlight.isDisplayed({ withinViewport: true }), {
+    timeoutMsg: "the highlighted passage is scrolled into view",
+  });
   await screenshot(browser, "15-search-hit-opened");
 });
 

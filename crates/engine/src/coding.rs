@@ -362,6 +362,20 @@ impl Project {
         }
     }
 
+    /// `[start, end)` widened to whole words, as [`Project::apply_codes`]
+    /// snaps a selection (used when moving a coding's boundaries to a
+    /// selection). Positions are clamped to the source.
+    pub fn snap_span(&self, source: SourceId, start: i64, end: i64) -> Result<(i64, i64)> {
+        let len = self.source_len(source)?;
+        let (start, end) = (start.clamp(0, len), end.clamp(0, len));
+        if start >= end {
+            return Err(Error::Invalid(format!("the span {start}..{end} is empty")));
+        }
+        let text = crate::store::sources::text(&self.conn, source)?;
+        let (s, e) = text::snap_to_words(&text, start as usize, end as usize);
+        Ok((s as i64, e as i64))
+    }
+
     /// Applies one or more codes to a span, for `coder`. With `snap`, the
     /// span first grows to whole words. A code the coder already applied to
     /// an overlapping span is not duplicated: that coding grows to the union.

@@ -109,3 +109,14 @@ pub async fn span_at(
 ) -> CommandResult<(i64, i64)> {
     with_project(&app, move |p| p.span_at(source, at, kind)).await
 }
+
+/// A span widened to whole words (for moving a coding's boundaries to a selection).
+#[tauri::command]
+pub async fn span_snap(
+    app: AppHandle,
+    source: SourceId,
+    start: i64,
+    end: i64,
+) -> CommandResult<(i64, i64)> {
+    with_project(&app, move |p| p.snap_span(source, start, end)).await
+}

@@ -87,6 +87,7 @@ pub fn run() {
             commands::coding::coding_redo,
             commands::coding::undo_state,
             commands::coding::span_at,
+            commands::coding::span_snap,
             commands::reconcile::reconcile_start,
             commands::reconcile::discrepancies,
             commands::reconcile::discrepancy_view,

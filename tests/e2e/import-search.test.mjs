@@ -159,7 +159,7 @@ test("imports demo files through the import dialog, searches a phrase and opens 
   await input.setValue('"good match"');
   await browser.keys("Enter");
   const totals = await textOf(browser, '[data-testid="search-totals"]');
-  assert.match(totals, /in 5 units · 2 sources · 4 cases/, `totals of the phrase search: ${totals}`);
+  assert.match(totals, /5 matching units in 2 sources · 4 cases/, `totals of the phrase search: ${totals}`);
   const hits = await browser.$$('[data-testid="search-hit"]');
   assert.equal(hits.length, 5, "every matching unit is listed");
   const marks = await browser.$$('[data-testid="search-snippet"] mark');

@@ -213,6 +213,9 @@ impl Project {
         let mut added: Vec<SourceId> = Vec::new();
         let mut touched: Vec<CaseId> = Vec::new();
         let who = self.actor().to_owned();
+        let units_before: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
         let mut tx = self.conn.transaction()?;
         for (i, request) in requests.iter().enumerate() {
             cancel.check()?;
@@ -251,7 +254,17 @@ impl Project {
             files_done: files_total,
             files_total,
         });
-        if !added.is_empty() {
+        let units_added: u64 = outcomes.iter().map(|o| o.units).sum();
+        if !added.is_empty() && units_added as i64 >= units_before.max(1_000) {
+            // The batch at least doubles the project: building the index
+            // afresh reads the units in one pass, cheaper than updating it
+            // source by source and case by case.
+            // The batch is committed: the rebuild is not cancellable, and if
+            // it fails the index is rebuilt on the next search.
+            if let Err(e) = self.rebuild_index(&mut |_| {}, &Cancel::new()) {
+                tracing::warn!("search index rebuild after import failed: {e}");
+            }
+        } else if !added.is_empty() {
             touched.sort();
             touched.dedup();
             // Reindexing a case re-adds every unit of it, those of the new

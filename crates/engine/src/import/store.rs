@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{AttributeKind, ParsedImport, UnitKind};
 use crate::store::cases::{self, AttributeType, CaseRole};
@@ -88,11 +88,17 @@ pub(crate) fn store_file(
             cases::set_value(conn, id, attr, &a.value)?;
         }
     }
-    let first_position: i64 = conn.query_row(
-        "SELECT coalesce(max(position) + 1, 0) FROM sources",
-        [],
-        |r| r.get(0),
-    )?;
+    // Positions grow with ids (every writer appends), so the newest source
+    // holds the largest. Reading one row, not `max(position)`: `position`
+    // follows the text in each row, so a scan would read every source's text.
+    let first_position: i64 = conn
+        .query_row(
+            "SELECT position + 1 FROM sources ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
     let mut source_ids = Vec::with_capacity(file.sources.len());
     for (position, source) in (first_position..).zip(&file.sources) {
         let length = char_len(&source.text);

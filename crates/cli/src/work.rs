@@ -35,8 +35,10 @@ fn parse_pairs(pairs: &[String]) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 fn stderr_progress(p: Progress) {
-    if p.files_total > 1 {
+    if p.files_total > 1 && p.files_done < p.files_total {
         eprintln!("[{}/{}] {}", p.files_done + 1, p.files_total, p.message);
+    } else if p.files_total > 1 {
+        eprintln!("{}", p.message);
     }
 }
 

@@ -60,6 +60,7 @@ pub(crate) fn store_file(
         .filter(|c| c.moderator)
         .map(|c| c.name.trim().to_lowercase())
         .collect();
+    let mut lookup: Option<cases::CaseLookup> = None;
     let mut case_for = |name: &str, kind: Option<UnitKind>| -> Result<CaseId> {
         if let Some(id) = case_ids.get(name) {
             return Ok(*id);
@@ -74,7 +75,11 @@ pub(crate) fn store_file(
             Some(UnitKind::Turn) => CaseRole::Participant,
             Some(UnitKind::Paragraph | UnitKind::Heading) | None => CaseRole::Interviewee,
         };
-        let id = cases::upsert(conn, name, role)?;
+        let lookup = match &mut lookup {
+            Some(l) => l,
+            None => lookup.insert(cases::CaseLookup::load(conn)?),
+        };
+        let id = lookup.upsert(conn, name, role)?;
         case_ids.insert(full.to_owned(), id);
         Ok(id)
     };

@@ -229,6 +229,56 @@ pub(crate) fn upsert(
     Ok(CaseId(conn.last_insert_rowid()))
 }
 
+/// Every case by name (ASCII case folded, as SQLite's NOCASE compares), for
+/// importing many cases without a table scan per name.
+pub(crate) struct CaseLookup(std::collections::HashMap<String, (CaseId, String)>);
+
+impl CaseLookup {
+    /// Reads every case once.
+    pub(crate) fn load(conn: &Connection) -> Result<CaseLookup> {
+        let mut map = std::collections::HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, name, role FROM cases ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, CaseId>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, role) = row?;
+            map.entry(name.to_ascii_lowercase()).or_insert((id, role));
+        }
+        Ok(CaseLookup(map))
+    }
+
+    /// [`upsert`], answered from memory: finds a case by name, creating it
+    /// with `role` when missing; a moderator role is recorded on an existing case.
+    pub(crate) fn upsert(
+        &mut self,
+        conn: &Connection,
+        name: &str,
+        role: CaseRole,
+    ) -> Result<CaseId> {
+        let key = name.to_ascii_lowercase();
+        if let Some((id, existing)) = self.0.get_mut(&key) {
+            if role == CaseRole::Moderator && existing != "moderator" {
+                conn.execute("UPDATE cases SET role = 'moderator' WHERE id = ?1", [*id])?;
+                *existing = "moderator".to_owned();
+            }
+            return Ok(*id);
+        }
+        // Not in the lookup, which holds every case: a new one.
+        conn.execute(
+            "INSERT INTO cases(guid, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+            (super::new_guid(), name, role.as_str(), super::now()),
+        )?;
+        let id = CaseId(conn.last_insert_rowid());
+        self.0.insert(key, (id, role.as_str().to_owned()));
+        Ok(id)
+    }
+}
+
 /// Finds an attribute by name, creating it when missing. When it exists with
 /// another type, the stored type wins unless it was less specific.
 pub(crate) fn upsert_attribute(

@@ -202,33 +202,6 @@ pub(crate) fn attributes(conn: &Connection) -> Result<Vec<Attribute>> {
     Ok(attrs)
 }
 
-/// Finds a case by name, creating it with `role` when missing. An existing
-/// case keeps its role unless it was a plain participant and `role` says more.
-pub(crate) fn upsert(
-    conn: &Connection,
-    name: &str,
-    role: super::cases::CaseRole,
-) -> Result<CaseId> {
-    if let Some((id, existing)) = conn
-        .query_row(
-            "SELECT id, role FROM cases WHERE name = ?1 COLLATE NOCASE ORDER BY id LIMIT 1",
-            [name],
-            |r| Ok((r.get::<_, CaseId>(0)?, r.get::<_, String>(1)?)),
-        )
-        .optional()?
-    {
-        if role == CaseRole::Moderator && existing != "moderator" {
-            conn.execute("UPDATE cases SET role = 'moderator' WHERE id = ?1", [id])?;
-        }
-        return Ok(id);
-    }
-    conn.execute(
-        "INSERT INTO cases(guid, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
-        (super::new_guid(), name, role.as_str(), super::now()),
-    )?;
-    Ok(CaseId(conn.last_insert_rowid()))
-}
-
 /// Every case by name (ASCII case folded, as SQLite's NOCASE compares), for
 /// importing many cases without a table scan per name.
 pub(crate) struct CaseLookup(std::collections::HashMap<String, (CaseId, String)>);
@@ -252,8 +225,9 @@ impl CaseLookup {
         Ok(CaseLookup(map))
     }
 
-    /// [`upsert`], answered from memory: finds a case by name, creating it
-    /// with `role` when missing; a moderator role is recorded on an existing case.
+    /// Finds a case by name, creating it with `role` when missing. An
+    /// existing case keeps its role, except that a moderator is recorded as
+    /// one.
     pub(crate) fn upsert(
         &mut self,
         conn: &Connection,

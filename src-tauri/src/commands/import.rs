@@ -34,7 +34,10 @@ pub struct FilePreview {
 /// Reads each file and says what it would become.
 #[tauri::command]
 pub async fn import_preview(app: AppHandle, paths: Vec<String>) -> CommandResult<Vec<FilePreview>> {
-    blocking(&app, move |_| Ok(paths.iter().map(|p| preview_one(p)).collect())).await
+    blocking(&app, move |_| {
+        Ok(paths.iter().map(|p| preview_one(p)).collect())
+    })
+    .await
 }
 
 fn preview_one(path: &str) -> FilePreview {
@@ -62,7 +65,8 @@ fn preview_one(path: &str) -> FilePreview {
                 preview.survey = Some(accord_engine::import::survey::preview(&file, &data)?);
             }
             accord_engine::import::SourceKind::Transcript => {
-                let parsed = accord_engine::import::parse_file(&file, &data, &ImportRequest::new(path))?;
+                let parsed =
+                    accord_engine::import::parse_file(&file, &data, &ImportRequest::new(path))?;
                 preview.speakers = parsed.cases.into_iter().map(|c| c.name).collect();
             }
             accord_engine::import::SourceKind::Notes => {}
@@ -77,12 +81,23 @@ fn preview_one(path: &str) -> FilePreview {
 
 /// A survey preview of another sheet of a workbook.
 #[tauri::command]
-pub async fn import_preview_sheet(app: AppHandle, path: String, sheet: String) -> CommandResult<SurveyPreview> {
+pub async fn import_preview_sheet(
+    app: AppHandle,
+    path: String,
+    sheet: String,
+) -> CommandResult<SurveyPreview> {
     blocking(&app, move |_| {
         let p = std::path::Path::new(&path);
-        let file = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let data = accord_engine::import::read_for_import(p)?;
-        Ok(accord_engine::import::survey::preview_sheet(&file, &data, Some(&sheet))?)
+        Ok(accord_engine::import::survey::preview_sheet(
+            &file,
+            &data,
+            Some(&sheet),
+        )?)
     })
     .await
 }

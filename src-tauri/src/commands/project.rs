@@ -156,7 +156,8 @@ pub fn open_demo(app: &AppHandle) -> CommandResult<ProjectInfo> {
         }
     }
     reset_demo_files(&path)?;
-    std::fs::create_dir_all(&dir).map_err(|e| CommandError::from(accord_engine::Error::io(&dir, e)))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| CommandError::from(accord_engine::Error::io(&dir, e)))?;
     let project = accord_engine::demo::create(&path, &mut |_| {}, &accord_engine::Cancel::new())?;
     install(app, project)
 }
@@ -169,11 +170,13 @@ fn reset_demo_files(path: &Path) -> CommandResult<()> {
         PathBuf::from(format!("{}-shm", path.display())),
     ] {
         if p.exists() {
-            std::fs::remove_file(&p).map_err(|e| CommandError::from(accord_engine::Error::io(&p, e)))?;
+            std::fs::remove_file(&p)
+                .map_err(|e| CommandError::from(accord_engine::Error::io(&p, e)))?;
         }
     }
     if index.exists() {
-        std::fs::remove_dir_all(&index).map_err(|e| CommandError::from(accord_engine::Error::io(&index, e)))?;
+        std::fs::remove_dir_all(&index)
+            .map_err(|e| CommandError::from(accord_engine::Error::io(&index, e)))?;
     }
     Ok(())
 }

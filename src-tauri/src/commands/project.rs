@@ -150,10 +150,10 @@ pub fn open_demo(app: &AppHandle) -> CommandResult<ProjectInfo> {
     let dir = app.state::<AppState>().data_dir.join("demo");
     let path = dir.join("Bridges mentorship evaluation (demo).accord");
     *app.state::<AppState>().project() = None;
-    if path.exists() {
-        if let Ok(info) = open_path(app, &path) {
-            return Ok(info);
-        }
+    if path.exists()
+        && let Ok(info) = open_path(app, &path)
+    {
+        return Ok(info);
     }
     reset_demo_files(&path)?;
     std::fs::create_dir_all(&dir)
@@ -200,5 +200,5 @@ pub async fn demo_reset(app: AppHandle) -> CommandResult<ProjectInfo> {
 /// Opens the demo study.
 #[tauri::command]
 pub async fn demo_open(app: AppHandle) -> CommandResult<ProjectInfo> {
-    blocking(&app, |app| open_demo(app)).await
+    blocking(&app, open_demo).await
 }

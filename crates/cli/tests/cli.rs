@@ -1,28 +1,7 @@
 //! The `accord` command, run as a user runs it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .output()
-        .expect("the accord binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn fixture(relative: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(relative)
-}
+mod common;
+use common::{accord, fixture, stderr, stdout};
 
 #[test]
 fn new_then_info_as_text_and_json() {

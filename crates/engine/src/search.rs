@@ -6,6 +6,12 @@
 //! content changes in `project_meta.index_generation`; each index commit
 //! carries the generation it reflects as its payload, so "behind" is exact.
 //!
+//! A document holds only what never changes once a unit is stored: its text
+//! (also stored, so a page of hits needs no SQLite text reads), source, case,
+//! kind, speaker and question. Case attributes change, so filters on them
+//! are resolved to case ids in SQLite at query time and no attribute edit
+//! ever touches the index.
+//!
 //! Following tantivy's examples: one schema with field handles kept, custom
 //! tokenizers registered on every open, one reader for the project's
 //! lifetime reloaded after each commit, and a searcher per query.
@@ -17,7 +23,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser,
     TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
@@ -34,17 +40,15 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use crate::import::SourceKind;
 use crate::progress::{Cancel, Progress};
-use crate::store::{CaseId, CodeId, CoderId, SourceId, UnitId};
-use crate::text::byte_to_char;
+use crate::store::{CodeId, CoderId, SourceId, UnitId};
+use crate::text::{CharIndex, byte_to_char};
 use crate::{Error, Project, Result};
 
 /// Bumped whenever the schema or analysis below changes; an index of another
 /// layout is rebuilt.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
 const LAYOUT_FILE: &str = "accord-index-layout";
 const TOKENIZER: &str = "accord_en";
-/// Units fetched per batch while rebuilding.
-const BATCH: usize = 2_000;
 /// Characters of context on each side of the first match in a snippet.
 const CONTEXT: usize = 80;
 
@@ -145,7 +149,6 @@ struct Fields {
     text: Field,
     speaker: Field,
     question: Field,
-    attr: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -160,10 +163,9 @@ fn schema() -> (Schema, Fields) {
         source: b.add_u64_field("source", INDEXED | FAST),
         case: b.add_u64_field("case", INDEXED | FAST),
         kind: b.add_text_field("kind", STRING),
-        text: b.add_text_field("text", analysed.clone()),
+        text: b.add_text_field("text", analysed.clone().set_stored()),
         speaker: b.add_text_field("speaker", analysed.clone()),
         question: b.add_text_field("question", analysed),
-        attr: b.add_text_field("attr", STRING),
     };
     (b.build(), fields)
 }
@@ -178,14 +180,6 @@ fn register_tokenizer(index: &Index) {
         .filter(Stemmer::new(Language::English))
         .build();
     index.tokenizers().register(TOKENIZER, analyzer);
-}
-
-fn attr_term(name: &str, value: &str) -> String {
-    format!(
-        "{}={}",
-        name.trim().to_lowercase(),
-        value.trim().to_lowercase()
-    )
 }
 
 fn index_err(e: impl std::fmt::Display) -> Error {
@@ -296,9 +290,6 @@ impl SearchIndex {
             if let Some(q) = &u.question {
                 doc.add_text(f.question, q);
             }
-            for (name, value) in &u.attributes {
-                doc.add_text(f.attr, attr_term(name, value));
-            }
             writer.add_document(doc).map_err(index_err)?;
         }
         Ok(())
@@ -310,10 +301,11 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn delete_case(&mut self, case: CaseId) -> Result<()> {
-        let term = Term::from_field_u64(self.fields.case, case.0 as u64);
-        self.writer()?.delete_term(term);
-        Ok(())
+    /// Drops every document added or deleted since the last commit (the
+    /// SQLite transaction they belonged to did not commit).
+    pub(crate) fn discard_uncommitted(&mut self) {
+        // Dropping a writer discards what it had not committed.
+        self.writer = None;
     }
 
     fn commit(&mut self, generation: u64) -> Result<()> {
@@ -335,66 +327,73 @@ struct IndexUnit {
     text: String,
     speaker: Option<String>,
     question: Option<String>,
-    attributes: Vec<(String, String)>,
 }
 
-/// Reads units to index, `limit` at a time from `after` (by unit id),
-/// optionally only one source's or one case's.
-fn read_units(
-    conn: &Connection,
-    after: i64,
-    limit: usize,
-    only: Option<(&str, i64)>,
-) -> Result<Vec<IndexUnit>> {
-    let filter = match only {
-        Some(("source", _)) => "AND u.source_id = ?3",
-        Some(("case", _)) => "AND u.case_id = ?3",
-        _ => "AND ?3 IS NULL",
-    };
-    let sql = format!(
-        "SELECT u.id, u.source_id, u.case_id, s.kind,
-                substr(s.text, u.start + 1, u.end - u.start), u.speaker, u.question
-         FROM units u JOIN sources s ON s.id = u.source_id
-         WHERE u.id > ?1 {filter} ORDER BY u.id LIMIT ?2"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let only_id = only.map(|(_, id)| id);
-    let mut units: Vec<IndexUnit> = stmt
-        .query_map(rusqlite::params![after, limit as i64, only_id], |r| {
-            Ok(IndexUnit {
-                unit: r.get(0)?,
-                source: r.get(1)?,
-                case: r.get(2)?,
-                kind: r.get(3)?,
-                text: r.get(4)?,
-                speaker: r.get(5)?,
-                question: r.get(6)?,
-                attributes: Vec::new(),
-            })
-        })?
+/// The units of one source, ready for the index. The source's text is read
+/// once and sliced here: SQLite's `substr` counts code points from the start
+/// of the text on every call, which made reading a long source's units
+/// quadratic in its length.
+fn units_of_source(conn: &Connection, source: SourceId) -> Result<Vec<IndexUnit>> {
+    let (kind, text): (String, String) = conn
+        .prepare_cached("SELECT kind, text FROM sources WHERE id = ?1")?
+        .query_row([source], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let chars = CharIndex::new(&text);
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, case_id, start, end, speaker, question FROM units
+         WHERE source_id = ?1 ORDER BY start",
+    )?;
+    let rows = stmt.query_map([source], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<i64>>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, Option<String>>(5)?,
+        ))
+    })?;
+    let mut units = Vec::new();
+    for row in rows {
+        let (unit, case, start, end, speaker, question) = row?;
+        units.push(IndexUnit {
+            unit,
+            source: source.0,
+            case,
+            kind: kind.clone(),
+            text: chars.slice(&text, start as usize, end as usize).to_owned(),
+            speaker,
+            question,
+        });
+    }
+    Ok(units)
+}
+
+/// The cases whose attribute `name` has `value`, both compared trimmed and
+/// without regard to case (Unicode lower case, as the user typed them).
+fn cases_with_attribute(conn: &Connection, name: &str, value: &str) -> Result<Vec<u64>> {
+    let name = name.trim().to_lowercase();
+    let value = value.trim().to_lowercase();
+    let mut attrs = conn.prepare_cached("SELECT id, name FROM attributes")?;
+    let ids: Vec<i64> = attrs
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|row| match row {
+            Ok((id, n)) if n.trim().to_lowercase() == name => Some(Ok(id)),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
         .collect::<rusqlite::Result<_>>()?;
-    let cases: HashSet<i64> = units.iter().filter_map(|u| u.case).collect();
-    if !cases.is_empty() {
-        let mut attrs: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-        let mut stmt = conn.prepare_cached(
-            "SELECT ca.case_id, a.name, ca.value FROM case_attributes ca
-             JOIN attributes a ON a.id = ca.attribute_id WHERE ca.case_id = ?1",
-        )?;
-        for case in cases {
-            for row in
-                stmt.query_map([case], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?)))?
-            {
-                let (c, name, value) = row?;
-                attrs.entry(c).or_default().push((name, value));
-            }
-        }
-        for u in &mut units {
-            if let Some(a) = u.case.and_then(|c| attrs.get(&c)) {
-                u.attributes = a.clone();
+    let mut stmt =
+        conn.prepare_cached("SELECT case_id, value FROM case_attributes WHERE attribute_id = ?1")?;
+    let mut cases = Vec::new();
+    for id in ids {
+        for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (case, v) = row?;
+            if v.trim().to_lowercase() == value {
+                cases.push(case as u64);
             }
         }
     }
-    Ok(units)
+    Ok(cases)
 }
 
 pub(crate) fn generation(conn: &Connection) -> Result<u64> {
@@ -665,15 +664,17 @@ impl Project {
             .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
         let generation = generation(&self.conn)?;
         let mut index = SearchIndex::create(dir)?;
-        let mut after = 0;
+        let sources: Vec<SourceId> = self
+            .conn
+            .prepare("SELECT id FROM sources ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut done = 0u64;
-        loop {
+        for source in sources {
             cancel.check()?;
-            let batch = read_units(&self.conn, after, BATCH, None)?;
-            let Some(last) = batch.last() else { break };
-            after = last.unit;
-            index.add_units(&batch)?;
-            done += batch.len() as u64;
+            let units = units_of_source(&self.conn, source)?;
+            index.add_units(&units)?;
+            done += units.len() as u64;
             progress(Progress {
                 message: "Building the search index".into(),
                 done,
@@ -696,15 +697,14 @@ impl Project {
         Ok(self.search.as_mut().expect("index is ready"))
     }
 
-    /// Brings the index up to date after sources were added or removed or
-    /// case attributes changed. Called right after the SQLite transaction
-    /// commits; if it fails, the generation check rebuilds the index on the
-    /// next open, so search never silently disagrees with the project.
+    /// Brings the index up to date after sources were added or removed.
+    /// Called right after the SQLite transaction commits; if it fails, the
+    /// generation check rebuilds the index on the next open, so search never
+    /// silently disagrees with the project.
     pub(crate) fn reindex(
         &mut self,
         sources_added: &[SourceId],
         sources_removed: &[SourceId],
-        cases: &[CaseId],
     ) -> Result<()> {
         let generation = generation(&self.conn)?;
         if self.search.is_none() {
@@ -718,40 +718,69 @@ impl Project {
             self.search = Some(index);
         }
         let result = (|| {
-            let conn = &self.conn;
             let index = self.search.as_mut().expect("index is open");
             for s in sources_removed.iter().chain(sources_added) {
                 index.delete_source(*s)?;
             }
-            for c in cases {
-                index.delete_case(*c)?;
-            }
             for s in sources_added {
-                let mut after = 0;
-                loop {
-                    let batch = read_units(conn, after, BATCH, Some(("source", s.0)))?;
-                    let Some(last) = batch.last() else { break };
-                    after = last.unit;
-                    index.add_units(&batch)?;
-                }
-            }
-            for c in cases {
-                let mut after = 0;
-                loop {
-                    let batch = read_units(conn, after, BATCH, Some(("case", c.0)))?;
-                    let Some(last) = batch.last() else { break };
-                    after = last.unit;
-                    index.add_units(&batch)?;
-                }
+                index.add_units(&units_of_source(&self.conn, *s)?)?;
             }
             index.commit(generation)
         })();
-        if let Err(e) = &result {
+        self.index_commit_failed(result);
+        Ok(())
+    }
+
+    /// Opens the index for a batch that adds sources inside an open
+    /// transaction, when the index is current: the batch then hands each
+    /// stored source to [`Project::stage_source`], so tantivy's threads
+    /// analyse its units while the next file is parsed. Returns whether
+    /// staging is on; otherwise the next search rebuilds the index.
+    pub(crate) fn begin_staging(&mut self) -> Result<bool> {
+        Ok(self.index_status()? == IndexStatus::Ready)
+    }
+
+    /// Hands a source stored in the still open transaction `conn` to the
+    /// index writer. Nothing is visible until [`Project::commit_staged`].
+    pub(crate) fn stage_source(
+        search: &mut Option<SearchIndex>,
+        conn: &Connection,
+        source: SourceId,
+    ) -> Result<()> {
+        match search {
+            Some(index) => index.add_units(&units_of_source(conn, source)?),
+            None => Ok(()),
+        }
+    }
+
+    /// Makes the staged sources visible, after their transaction committed.
+    pub(crate) fn commit_staged(&mut self) {
+        let Ok(generation) = generation(&self.conn) else {
+            self.index_commit_failed(Err(Error::Index("cannot read the project's generation".into())));
+            return;
+        };
+        let result = match self.search.as_mut() {
+            Some(index) => index.commit(generation),
+            None => Ok(()),
+        };
+        self.index_commit_failed(result);
+    }
+
+    /// Drops what was staged: its transaction rolled back.
+    pub(crate) fn discard_staged(&mut self) {
+        if let Some(index) = self.search.as_mut() {
+            index.discard_uncommitted();
+        }
+    }
+
+    /// After a failed index update, forgets the index so the generation
+    /// check rebuilds it on next use.
+    fn index_commit_failed(&mut self, result: Result<()>) {
+        if let Err(e) = result {
             tracing::warn!("search index update failed, it will be rebuilt: {e}");
             self.search = None;
             let _ = std::fs::remove_dir_all(SearchIndex::dir_for(self.path()));
         }
-        Ok(())
     }
 
     /// Searches the units. `coder` is who the search is made on behalf of: a
@@ -774,6 +803,11 @@ impl Project {
                 Some(ids)
             }
         };
+        let attribute_cases = query
+            .attributes
+            .iter()
+            .map(|(name, value)| cases_with_attribute(&self.conn, name, value))
+            .collect::<Result<Vec<_>>>()?;
         let limit = query.limit.unwrap_or(200).clamp(1, 5_000);
         let index = self.ready_index()?;
         let f = index.fields;
@@ -800,12 +834,9 @@ impl Project {
                 .map(|s| Term::from_field_u64(f.source, s.0 as u64));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        for (name, value) in &query.attributes {
-            let term = Term::from_field_text(f.attr, &attr_term(name, value));
-            parts.push((
-                Occur::Must,
-                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
-            ));
+        for cases in attribute_cases {
+            let terms = cases.into_iter().map(|c| Term::from_field_u64(f.case, c));
+            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         if let Some(ids) = &code_units {
             let terms = ids.iter().map(|u| Term::from_field_u64(f.unit, *u as u64));
@@ -850,7 +881,12 @@ impl Project {
                 .get_first(f.unit)
                 .and_then(|v| v.as_u64())
                 .ok_or_else(|| Error::Index("a document has no unit id".into()))?;
-            hits_raw.push((score, unit as i64));
+            let text = doc
+                .get_first(f.text)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            hits_raw.push((score, unit as i64, text));
         }
         let snippets = if words.is_empty() {
             None
@@ -865,12 +901,11 @@ impl Project {
         let mut hits = Vec::with_capacity(hits_raw.len());
         let mut total_matches = 0u64;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT u.source_id, s.title, s.kind, c.name, u.speaker, u.question, u.start, u.end,
-                    substr(s.text, u.start + 1, u.end - u.start)
+            "SELECT u.source_id, s.title, s.kind, c.name, u.speaker, u.question, u.start, u.end
              FROM units u JOIN sources s ON s.id = u.source_id LEFT JOIN cases c ON c.id = u.case_id
              WHERE u.id = ?1",
         )?;
-        for (score, unit) in hits_raw {
+        for (score, unit, text) in hits_raw {
             let row = stmt.query_row([unit], |r| {
                 Ok((
                     r.get::<_, SourceId>(0)?,
@@ -881,12 +916,11 @@ impl Project {
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, i64>(6)?,
                     r.get::<_, i64>(7)?,
-                    r.get::<_, String>(8)?,
                 ))
             });
             // A unit deleted since the index was written: skip it; the next
             // reindex removes it.
-            let Ok((source_id, title, kind, case_name, speaker, question, start, end, text)) = row
+            let Ok((source_id, title, kind, case_name, speaker, question, start, end)) = row
             else {
                 continue;
             };

@@ -58,7 +58,7 @@ pub(crate) fn import_qdpx(
     };
     report.written = stored.counts;
     step(progress, "Indexing for search", 0, 0);
-    project.reindex(&stored.sources, &[], &stored.cases)?;
+    project.reindex(&stored.sources, &[])?;
     Ok((project, report))
 }
 
@@ -102,7 +102,6 @@ fn file_hash(path: &Path) -> Result<(String, i64)> {
 pub(crate) struct Stored {
     pub counts: ExchangeCounts,
     pub sources: Vec<SourceId>,
-    pub cases: Vec<CaseId>,
 }
 
 /// A coder name not yet taken (names are unique regardless of case).
@@ -330,6 +329,5 @@ fn store_new(
     Ok(Stored {
         counts,
         sources,
-        cases,
     })
 }

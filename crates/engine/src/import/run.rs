@@ -20,7 +20,7 @@ use super::{
     MAX_FILE_BYTES, ParsedImport, SourceKind, detect, notes, store_file, survey, transcript,
 };
 use crate::progress::{Cancel, Progress};
-use crate::store::{self, CaseId, SourceId};
+use crate::store::{self, SourceId};
 use crate::{Error, Problem, Project, Result};
 
 /// What the researcher chose for one file before importing it. Everything
@@ -208,14 +208,48 @@ impl Project {
             .map(|r| std::fs::metadata(&r.path).map(|m| m.len()).unwrap_or(0))
             .sum();
         let files_total = requests.len() as u64;
+        let who = self.actor().to_owned();
+        // Each stored file's units go to the index writer at once, so its
+        // threads analyse them while the next file is parsed; they become
+        // visible only after the transaction commits, and are dropped if it
+        // does not.
+        let staging = self.begin_staging()?;
+        let result = self.import_batch(requests, total_bytes, progress, cancel, &who, staging);
+        let outcomes = match result {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                self.discard_staged();
+                return Err(e);
+            }
+        };
+        progress(Progress {
+            message: "Updating the search index".into(),
+            done: total_bytes,
+            total: total_bytes,
+            files_done: files_total,
+            files_total,
+        });
+        if staging {
+            self.commit_staged();
+        }
+        Ok(ImportReport { files: outcomes })
+    }
+
+    /// The files of a batch, in one transaction committed at the end; with
+    /// `staging`, each stored source is handed to the index writer.
+    fn import_batch(
+        &mut self,
+        requests: &[ImportRequest],
+        total_bytes: u64,
+        progress: &mut dyn FnMut(Progress),
+        cancel: &Cancel,
+        who: &str,
+        staging: bool,
+    ) -> Result<Vec<FileOutcome>> {
+        let files_total = requests.len() as u64;
         let mut done_bytes = 0u64;
         let mut outcomes = Vec::with_capacity(requests.len());
         let mut added: Vec<SourceId> = Vec::new();
-        let mut touched: Vec<CaseId> = Vec::new();
-        let who = self.actor().to_owned();
-        let units_before: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
         let mut tx = self.conn.transaction()?;
         for (i, request) in requests.iter().enumerate() {
             cancel.check()?;
@@ -227,7 +261,7 @@ impl Project {
                 files_done: i as u64,
                 files_total,
             });
-            let outcome = import_one(&mut tx, &who, request, &file, cancel);
+            let outcome = import_one(&mut tx, who, request, &file, cancel);
             let outcome = match outcome {
                 Ok(o) => o,
                 Err(Error::Cancelled) => return Err(Error::Cancelled),
@@ -235,8 +269,12 @@ impl Project {
             };
             if outcome.status == FileStatus::Imported {
                 added.extend(&outcome.sources);
+                if staging {
+                    for source in &outcome.sources {
+                        Project::stage_source(&mut self.search, &tx, *source)?;
+                    }
+                }
             }
-            touched.extend(touched_cases(&tx, &outcome.sources)?);
             done_bytes += std::fs::metadata(&request.path)
                 .map(|m| m.len())
                 .unwrap_or(0);
@@ -247,38 +285,7 @@ impl Project {
             crate::search::bump_generation(&tx)?;
         }
         tx.commit()?;
-        progress(Progress {
-            message: "Updating the search index".into(),
-            done: total_bytes,
-            total: total_bytes,
-            files_done: files_total,
-            files_total,
-        });
-        let units_added: u64 = outcomes.iter().map(|o| o.units).sum();
-        if !added.is_empty() && units_added as i64 >= units_before.max(1_000) {
-            // The batch at least doubles the project: building the index
-            // afresh reads the units in one pass, cheaper than updating it
-            // source by source and case by case.
-            // The batch is committed: the rebuild is not cancellable, and if
-            // it fails the index is rebuilt on the next search.
-            if let Err(e) = self.rebuild_index(&mut |_| {}, &Cancel::new()) {
-                tracing::warn!("search index rebuild after import failed: {e}");
-            }
-        } else if !added.is_empty() {
-            touched.sort();
-            touched.dedup();
-            // Reindexing a case re-adds every unit of it, those of the new
-            // sources too; so the new sources go first, then only the cases
-            // that also have units in earlier sources (whose attributes the
-            // new file may have changed). One call with both would index
-            // the new units twice.
-            self.reindex(&added, &[], &[])?;
-            let earlier = cases_with_earlier_units(&self.conn, &touched, &added)?;
-            if !earlier.is_empty() {
-                self.reindex(&[], &[], &earlier)?;
-            }
-        }
-        Ok(ImportReport { files: outcomes })
+        Ok(outcomes)
     }
 
     /// Removes a source with its units (and, in setup, nothing else can
@@ -300,7 +307,7 @@ impl Project {
             crate::search::bump_generation(c)?;
             c.log("source.remove", serde_json::json!({ "source": source.0, "title": title }))
         })?;
-        self.reindex(&[], &[source], &[])
+        self.reindex(&[], &[source])
     }
 
     fn require_setup_or_independent(&self, what: &str) -> Result<()> {
@@ -332,40 +339,6 @@ fn failed(file: &str, e: &Error) -> FileOutcome {
         cases: 0,
         warnings: Vec::new(),
     }
-}
-
-fn touched_cases(conn: &rusqlite::Connection, sources: &[SourceId]) -> Result<Vec<CaseId>> {
-    let mut out = Vec::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT case_id FROM units WHERE source_id = ?1 AND case_id IS NOT NULL",
-    )?;
-    for s in sources {
-        for id in stmt.query_map([s], |r| r.get::<_, CaseId>(0))? {
-            out.push(id?);
-        }
-    }
-    Ok(out)
-}
-
-/// The cases among `cases` with units in sources other than `added`.
-fn cases_with_earlier_units(
-    conn: &rusqlite::Connection,
-    cases: &[CaseId],
-    added: &[SourceId],
-) -> Result<Vec<CaseId>> {
-    let added: std::collections::HashSet<i64> = added.iter().map(|s| s.0).collect();
-    let mut stmt =
-        conn.prepare_cached("SELECT DISTINCT source_id FROM units WHERE case_id = ?1")?;
-    let mut out = Vec::new();
-    for case in cases {
-        let sources = stmt
-            .query_map([case], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        if sources.iter().any(|s| !added.contains(s)) {
-            out.push(*case);
-        }
-    }
-    Ok(out)
 }
 
 /// Imports one file inside a savepoint of the batch's transaction.

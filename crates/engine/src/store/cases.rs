@@ -335,12 +335,12 @@ impl Project {
                     )?;
                 }
             }
-            crate::search::bump_generation(c)?;
+            // The index holds no attributes (filters on them are resolved
+            // at query time), so it stays current.
             c.log(
                 "case.attribute",
                 serde_json::json!({ "case": name, "attribute": attribute, "value": value }),
             )
-        })?;
-        self.reindex(&[], &[], &[case])
+        })
     }
 }

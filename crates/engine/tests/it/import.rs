@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use accord_engine::import::survey::FileAttribute;
 use accord_engine::import::{FileStatus, ImportRequest, UnitKind};
-use accord_engine::{AttributeType, Cancel, CaseRole, Error, Project, SearchQuery};
+use accord_engine::{AttributeType, Cancel, CaseRole, Error, IndexStatus, Project, SearchQuery};
 
 use crate::fixture;
 
@@ -351,6 +351,36 @@ fn a_file_wide_attribute_and_moderators_are_applied() {
             .all(|h| h.case_name.as_deref().is_some_and(|c| c.starts_with("MR-"))),
         "role = mentor finds only mentors' answers"
     );
+
+    // Attributes are looked up when searching, so an edited value is seen
+    // at once, and the index stays current (no rebuild is needed).
+    let mr01 = cases.iter().find(|c| c.name == "MR-01").unwrap().id;
+    let mentor_filter = |text: &str, value: &str| SearchQuery {
+        text: text.into(),
+        attributes: vec![("Role".into(), value.into())],
+        limit: Some(5_000),
+        ..SearchQuery::default()
+    };
+    let everything_of_mentors = project.search(None, &mentor_filter("", "MENTOR")).unwrap();
+    let mr01_units = everything_of_mentors
+        .hits
+        .iter()
+        .filter(|h| h.case_name.as_deref() == Some("MR-01"))
+        .count() as u64;
+    assert!(mr01_units > 0, "names and values match regardless of case");
+    project
+        .set_case_attribute(mr01, "role", Some("former mentor"))
+        .unwrap();
+    assert_eq!(project.index_status().unwrap(), IndexStatus::Ready);
+    let after = project.search(None, &mentor_filter("", "mentor")).unwrap();
+    assert_eq!(after.units, everything_of_mentors.units - mr01_units);
+    assert_eq!(after.cases, everything_of_mentors.cases - 1);
+    let former = project
+        .search(None, &mentor_filter("", " Former Mentor "))
+        .unwrap();
+    assert_eq!(former.units, mr01_units);
+    let nobody = project.search(None, &mentor_filter("", "dean")).unwrap();
+    assert_eq!(nobody.units, 0, "a value no case has matches nothing");
 }
 
 #[test]
@@ -569,6 +599,9 @@ fn a_cancelled_batch_leaves_nothing() {
     project
         .import_file(&request(&fixture("malformed/crlf.txt")))
         .unwrap();
+    // Searching once opens the index, so the batch below hands its units to
+    // the index writer as it goes: the cancel must drop those too.
+    assert!(search_units(&mut project, "rheumatology").is_empty());
     let before = dump(project.path());
     let info = project.info().unwrap();
     let requests: Vec<ImportRequest> = demo_paths().iter().map(|p| request(p)).collect();
@@ -605,6 +638,10 @@ fn a_cancelled_batch_leaves_nothing() {
         .import_files(&requests, &mut |_| {}, &Cancel::new())
         .unwrap();
     assert_eq!(report.count(FileStatus::Imported), 7);
+    assert!(
+        !search_units(&mut project, "rheumatology").is_empty(),
+        "the units of the batch imported afterwards are indexed"
+    );
 }
 
 #[test]

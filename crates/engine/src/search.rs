@@ -23,8 +23,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermSetQuery,
 };
 use tantivy::query_grammar::{self, Delimiter, UserInputAst, UserInputLeaf};
 use tantivy::schema::{
@@ -756,7 +755,9 @@ impl Project {
     /// Makes the staged sources visible, after their transaction committed.
     pub(crate) fn commit_staged(&mut self) {
         let Ok(generation) = generation(&self.conn) else {
-            self.index_commit_failed(Err(Error::Index("cannot read the project's generation".into())));
+            self.index_commit_failed(Err(Error::Index(
+                "cannot read the project's generation".into(),
+            )));
             return;
         };
         let result = match self.search.as_mut() {
@@ -920,8 +921,7 @@ impl Project {
             });
             // A unit deleted since the index was written: skip it; the next
             // reindex removes it.
-            let Ok((source_id, title, kind, case_name, speaker, question, start, end)) = row
-            else {
+            let Ok((source_id, title, kind, case_name, speaker, question, start, end)) = row else {
                 continue;
             };
             let matches: Vec<(usize, usize)> = match &snippets {

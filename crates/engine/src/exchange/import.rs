@@ -326,8 +326,5 @@ fn store_new(
             [phase.as_str()],
         )?;
     }
-    Ok(Stored {
-        counts,
-        sources,
-    })
+    Ok(Stored { counts, sources })
 }

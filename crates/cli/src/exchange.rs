@@ -74,7 +74,7 @@ pub fn run_qdpx(command: QdpxCommand) -> anyhow::Result<()> {
         } => {
             let (_, report) = Project::import_qdpx(&input, &new_project)?;
             if !json {
-                println!("created {}", new_project.display());
+                say!("created {}", new_project.display());
             }
             print_report(&report, json)
         }
@@ -127,7 +127,7 @@ fn counts(c: &ExchangeCounts) -> String {
 /// of a `.qdpx` (see [`Project::merge_qdpx`]).
 pub fn print_report(report: &ExchangeReport, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string_pretty(report)?);
+        say!("{}", serde_json::to_string_pretty(report)?);
         return Ok(());
     }
     let file = report.file.display();
@@ -138,24 +138,24 @@ pub fn print_report(report: &ExchangeReport, json: bool) -> anyhow::Result<()> {
         ExchangeAction::MergeQdpx => (format!("merged {file}"), "added", "already present"),
         ExchangeAction::ImportQdc => (format!("codebook imported from {file}"), "added", "updated"),
     };
-    println!("{done}");
+    say!("{done}");
     if let Some(origin) = &report.origin {
-        println!("written by      {origin}");
+        say!("written by      {origin}");
     }
-    println!("{written_label:<15} {}", counts(&report.written));
+    say!("{written_label:<15} {}", counts(&report.written));
     if !matched_label.is_empty() {
-        println!("{matched_label:<15} {}", counts(&report.matched));
+        say!("{matched_label:<15} {}", counts(&report.matched));
     }
     if !report.not_carried.is_empty() {
-        println!("not carried:");
+        say!("not carried:");
         for n in &report.not_carried {
-            println!("  - {n}");
+            say!("  - {n}");
         }
     }
     if !report.warnings.is_empty() {
-        println!("warnings:");
+        say!("warnings:");
         for w in &report.warnings {
-            println!("  - {w}");
+            say!("  - {w}");
         }
     }
     Ok(())

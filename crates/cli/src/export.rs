@@ -153,7 +153,7 @@ pub fn themes(command: ThemesCommand) -> anyhow::Result<()> {
                 .flat_map(|s| &s.rows)
                 .map(|r| r.quotes.len())
                 .sum();
-            println!(
+            say!(
                 "wrote {}: {rows} theme row{}, {quotes} quote{}, {} group{}",
                 args.out.display(),
                 plural(rows),
@@ -180,7 +180,7 @@ pub fn codebook(command: CodebookCommand) -> anyhow::Result<()> {
             };
             project.export_codebook(&args.file, format, counts)?;
             let codes = project.codes()?.len();
-            println!(
+            say!(
                 "wrote {}: {codes} code{}",
                 args.file.display(),
                 plural(codes)
@@ -192,7 +192,7 @@ pub fn codebook(command: CodebookCommand) -> anyhow::Result<()> {
             for w in &report.warnings {
                 eprintln!("accord: warning: {}: {w}", file.display());
             }
-            println!(
+            say!(
                 "imported {}: {} created, {} updated, {} unchanged",
                 file.display(),
                 report.created,

@@ -9,6 +9,26 @@ use std::process::ExitCode;
 use accord_engine::Project;
 use clap::{Parser, Subcommand};
 
+/// Prints to standard output like `println!`, through [`out`].
+macro_rules! say {
+    ($($arg:tt)*) => { $crate::out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Writes to standard output. Output piped into a program that stops
+/// reading (`accord cases study.accord | head`) ends `accord` quietly, as
+/// with other Unix tools, instead of the panic `println!` gives; writes
+/// happen only after the engine's transactions have committed.
+pub(crate) fn out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("accord: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 mod exchange;
 mod export;
 mod work;
@@ -247,24 +267,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::New { file } => {
             let project = Project::create(&file)?;
-            println!("created {}", project.path().display());
+            say!("created {}", project.path().display());
         }
         Command::Info { file, json } => {
             let project = Project::open(&file)?;
             let info = project.info()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&info)?);
+                say!("{}", serde_json::to_string_pretty(&info)?);
             } else {
-                println!("project         {}", info.name);
-                println!("file            {}", info.path.display());
-                println!("format version  {}", info.schema_version);
-                println!("phase           {}", info.phase.as_str());
-                println!("sources         {}", info.sources);
-                println!("units           {}", info.units);
-                println!("cases           {}", info.cases);
-                println!("coders          {}", info.coders);
-                println!("codes           {}", info.codes);
-                println!("codings         {}", info.codings);
+                say!("project         {}", info.name);
+                say!("file            {}", info.path.display());
+                say!("format version  {}", info.schema_version);
+                say!("phase           {}", info.phase.as_str());
+                say!("sources         {}", info.sources);
+                say!("units           {}", info.units);
+                say!("cases           {}", info.cases);
+                say!("coders          {}", info.coders);
+                say!("codes           {}", info.codes);
+                say!("codings         {}", info.codings);
             }
         }
         Command::Import {

@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use serde::Serialize;
 
 fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    say!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
@@ -77,11 +77,11 @@ pub fn import(
                 FileStatus::Failed => "FAILED   ",
             };
             match f.status {
-                FileStatus::Failed => println!("{mark} {}", f.message),
-                _ => println!("{mark} {}: {}", f.file, f.message),
+                FileStatus::Failed => say!("{mark} {}", f.message),
+                _ => say!("{mark} {}: {}", f.file, f.message),
             }
             for w in &f.warnings {
-                println!(
+                say!(
                     "          note: {}{}",
                     if w.place.is_empty() {
                         String::new()
@@ -110,12 +110,16 @@ pub fn sources(project: &Path, json: bool) -> anyhow::Result<()> {
     if json {
         return print_json(&sources);
     }
-    println!(
+    say!(
         "{:>5}  {:<10}  {:>9}  {:>6}  {:>5}  title",
-        "id", "kind", "length", "units", "cases"
+        "id",
+        "kind",
+        "length",
+        "units",
+        "cases"
     );
     for s in sources {
-        println!(
+        say!(
             "{:>5}  {:<10}  {:>9}  {:>6}  {:>5}  {}",
             s.id.0,
             s.kind.as_str(),
@@ -141,7 +145,7 @@ pub fn cases(project: &Path, json: bool) -> anyhow::Result<()> {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        println!(
+        say!(
             "{:<28} {:<12} {:>4} units  {}",
             c.name,
             c.role.as_str(),
@@ -189,9 +193,12 @@ pub fn search(
     for w in &results.warnings {
         eprintln!("note: {w}");
     }
-    println!(
+    say!(
         "{} units in {} sources ({} cases), {} matches",
-        results.units, results.sources, results.cases, results.matches
+        results.units,
+        results.sources,
+        results.cases,
+        results.matches
     );
     for h in &results.hits {
         let who = h
@@ -199,11 +206,14 @@ pub fn search(
             .as_deref()
             .or(h.speaker.as_deref())
             .unwrap_or("");
-        println!(
+        say!(
             "\n{} · {} [{}..{}]",
-            h.source_title, who, h.unit_start, h.unit_end
+            h.source_title,
+            who,
+            h.unit_start,
+            h.unit_end
         );
-        println!("  {}", h.snippet.replace('\n', " "));
+        say!("  {}", h.snippet.replace('\n', " "));
     }
     Ok(())
 }
@@ -218,7 +228,7 @@ pub fn demo(file: &Path) -> anyhow::Result<()> {
     }
     let project = accord_engine::demo::create(file, &mut |_| {}, &Cancel::new())?;
     let info = project.info()?;
-    println!(
+    say!(
         "built the demo study in {}: {} sources, {} cases, {} coders, {} codes, {} codings",
         file.display(),
         info.sources,
@@ -234,7 +244,7 @@ pub fn demo(file: &Path) -> anyhow::Result<()> {
 pub fn coder_add(project: &Path, name: &str) -> anyhow::Result<()> {
     let mut project = Project::open(project)?;
     let coder = project.add_coder(name)?;
-    println!("added coder {} (id {})", coder.name, coder.id.0);
+    say!("added coder {} (id {})", coder.name, coder.id.0);
     Ok(())
 }
 
@@ -274,9 +284,13 @@ pub fn code(
         return print_json(&applied);
     }
     for c in applied {
-        println!(
+        say!(
             "coded {}..{} in source {} with code {} (coding {})",
-            c.start, c.end, c.source.0, c.code.0, c.id.0
+            c.start,
+            c.end,
+            c.source.0,
+            c.code.0,
+            c.id.0
         );
     }
     Ok(())
@@ -368,7 +382,7 @@ pub fn codings(project: &Path, coder: Option<String>, json: bool) -> anyhow::Res
         return print_json(&rows);
     }
     for r in rows {
-        println!(
+        say!(
             "{}\t{}\t{}..{}\t{}\t{}",
             r.source_title,
             r.code,
@@ -389,7 +403,7 @@ pub fn phase(project: &Path, phase: &str) -> anyhow::Result<()> {
     if phase == Phase::Reconciliation {
         project.start_reconciliation(None)?;
     }
-    println!("the project is now in {}", phase.as_str());
+    say!("the project is now in {}", phase.as_str());
     Ok(())
 }
 
@@ -401,30 +415,28 @@ pub fn merge(project: &Path, copy: &Path, coder: Option<String>, json: bool) -> 
         .is_some_and(|e| e.eq_ignore_ascii_case("qdpx"));
     if is_qdpx {
         let report = project.merge_qdpx(copy)?;
-        if json {
-            return print_json(&report);
-        }
-        println!("{report:#?}");
-        return Ok(());
+        return crate::exchange::print_report(&report, json);
     }
     let report = project.merge_copy(copy, coder.as_deref())?;
     if json {
         return print_json(&report);
     }
     if report.coders.is_empty() {
-        println!("nothing to merge: {} holds no codings", copy.display());
+        say!("nothing to merge: {} holds no codings", copy.display());
     }
     for c in &report.coders {
-        println!(
+        say!(
             "{}: {} codings added, {} already here",
-            c.name, c.added, c.present
+            c.name,
+            c.added,
+            c.present
         );
     }
     if report.memos > 0 {
-        println!("{} memos added", report.memos);
+        say!("{} memos added", report.memos);
     }
     for c in &report.codes_created {
-        println!("code created: {c}");
+        say!("code created: {c}");
     }
     Ok(())
 }
@@ -472,7 +484,7 @@ pub fn agreement(
             .collect::<Vec<_>>()
             .join("\n");
         std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
-        println!("wrote {}", out.display());
+        say!("wrote {}", out.display());
         return Ok(());
     }
     if json {
@@ -483,8 +495,8 @@ pub fn agreement(
         };
     }
     for r in &reports {
-        print!("{}", r.render(ReportFormat::Markdown));
-        println!(
+        crate::out(format_args!("{}", r.render(ReportFormat::Markdown)));
+        say!(
             "\nPooled: agreement {}, Cohen's kappa {}, Krippendorff's alpha {}; mean kappa {}",
             format_statistic(&r.pooled.percent_agreement),
             format_statistic(&r.pooled.kappa),

@@ -1,37 +1,15 @@
 //! The everyday commands (import, sources, cases, search, demo, coder, code,
 //! codings, phase, merge, agreement), run as a user runs them.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Stdio};
 
-fn accord(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_accord"))
-        .args(args)
-        .output()
-        .expect("the accord binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = accord(args);
-    assert!(
-        o.status.success(),
-        "accord {args:?} fails: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("accord {args:?} prints JSON: {e}"))
-}
+mod common;
+use common::{accord, json, ok};
 
 fn fixture(relative: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(relative)
-        .to_string_lossy()
-        .into_owned()
+    common::fixture(relative).to_string_lossy().into_owned()
 }
 
 fn project(dir: &Path, name: &str) -> String {
@@ -315,4 +293,30 @@ fn demo_builds_the_study() {
     // Not over an existing file.
     let o = accord(&["demo", &f]);
     assert!(!o.status.success());
+
+    // Output piped into a reader that stops early (`| head -1`) ends accord
+    // quietly instead of a "failed printing to stdout" panic. The listing
+    // is larger than a pipe's buffer, so accord must meet the closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_accord"))
+        .args(["cases", &f])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        ok(&["cases", &f]).len() > 64 * 1024,
+        "more than a pipe holds (64 KiB on Linux)"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {err}", out.status);
+    assert!(!err.contains("panicked"), "{err}");
 }

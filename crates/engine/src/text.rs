@@ -6,6 +6,14 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
+/// "1 unit", "3 units": a count with its noun, for messages.
+pub(crate) fn plural(n: impl TryInto<i64>, one: &str, many: &str) -> String {
+    match n.try_into().unwrap_or(i64::MAX) {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    }
+}
+
 /// Length of `s` in code points.
 pub fn char_len(s: &str) -> usize {
     s.chars().count()

@@ -12,6 +12,24 @@ pub fn accord(args: &[&str]) -> Output {
         .expect("the accord binary runs")
 }
 
+/// Runs accord and returns its standard output, failing the test (with
+/// both outputs) if accord fails.
+pub fn ok(args: &[&str]) -> String {
+    let o = accord(args);
+    assert!(
+        o.status.success(),
+        "accord {args:?} fails: {}{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+/// Runs accord and parses its standard output as JSON.
+pub fn json(args: &[&str]) -> serde_json::Value {
+    serde_json::from_str(&ok(args)).unwrap_or_else(|e| panic!("accord {args:?} prints JSON: {e}"))
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

@@ -107,14 +107,6 @@ fn count(conn: &rusqlite::Connection, sql: &str) -> Result<i64> {
     Ok(conn.query_row(sql, [], |r| r.get(0))?)
 }
 
-fn plural(n: i64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 pub(crate) fn export_qdpx(
     project: &Project,
     path: &Path,
@@ -787,43 +779,43 @@ fn not_carried(
     if units > 0 {
         out.push(format!(
             "unit boundaries of {} (answers, paragraphs, speaker turns) with their kinds, cases, speakers, timestamps and survey questions: other programs see each source as plain text (kept in accord/extra.json for Accord)",
-            plural(units, "unit", "units")
+            crate::text::plural(units, "unit", "units")
         ));
     }
     if w.sources > 0 {
         out.push(format!(
             "source kinds (survey, notes, transcript) and original file names of {} (kept in accord/extra.json for Accord)",
-            plural(w.sources, "source", "sources")
+            crate::text::plural(w.sources, "source", "sources")
         ));
     }
     if w.cases > 0 {
         out.push(format!(
             "roles (respondent, participant, moderator, interviewee) of {}; a case refers to whole sources rather than to its units (kept in accord/extra.json for Accord)",
-            plural(w.cases, "case", "cases")
+            crate::text::plural(w.cases, "case", "cases")
         ));
     }
     if plain_text_attributes > 0 {
         out.push(format!(
             "types of {}: REFI-QDA has no categorical, ordinal or free-text type, so they are Text variables (kept in accord/extra.json for Accord)",
-            plural(plain_text_attributes, "attribute", "attributes")
+            crate::text::plural(plain_text_attributes, "attribute", "attributes")
         ));
     }
     if ordinal > 0 {
         out.push(format!(
             "Likert scale order of {} (the levels are listed in each variable's description; kept in accord/extra.json for Accord)",
-            plural(ordinal, "attribute", "attributes")
+            crate::text::plural(ordinal, "attribute", "attributes")
         ));
     }
     if consensus > 0 {
         out.push(format!(
             "the consensus layer ({}) is written as the user \"Consensus\"; other programs show it as one more coder",
-            plural(consensus, "coding", "codings")
+            crate::text::plural(consensus, "coding", "codings")
         ));
     }
     if case_memos > 0 {
         out.push(format!(
             "{}: each is a note linked to its case with a Link (a REFI-QDA case cannot hold a note); some programs list them only as free notes",
-            plural(case_memos as i64, "case memo", "case memos")
+            crate::text::plural(case_memos as i64, "case memo", "case memos")
         ));
     }
     let themes = count(conn, "SELECT count(*) FROM themes")?;
@@ -837,8 +829,8 @@ fn not_carried(
         };
         out.push(format!(
             "{}{attrs} and {}",
-            plural(themes, "theme", "themes"),
-            plural(quotes, "quote", "quotes")
+            crate::text::plural(themes, "theme", "themes"),
+            crate::text::plural(quotes, "quote", "quotes")
         ));
     }
     let decisions = count(conn, "SELECT count(*) FROM decisions")?;
@@ -846,20 +838,20 @@ fn not_carried(
         let noted = count(conn, "SELECT count(*) FROM decisions WHERE note != ''")?;
         out.push(format!(
             "reconciliation decisions and their notes ({}, {noted} with a note); the consensus codings they produced are exported",
-            plural(decisions, "decision", "decisions")
+            crate::text::plural(decisions, "decision", "decisions")
         ));
     }
     let audit = count(conn, "SELECT count(*) FROM audit_log")?;
     if audit > 0 {
         out.push(format!(
             "the audit log ({})",
-            plural(audit, "entry", "entries")
+            crate::text::plural(audit, "entry", "entries")
         ));
     }
     if replaced > 0 {
         out.push(format!(
             "{} that XML cannot hold (control characters in names, definitions or memos) were replaced by \u{FFFD}",
-            plural(replaced as i64, "character", "characters")
+            crate::text::plural(replaced as i64, "character", "characters")
         ));
     }
     report.not_carried.splice(0..0, out);

@@ -488,14 +488,6 @@ impl Tally<'_> {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
 fn list_names(names: &[String]) -> String {
     let shown: Vec<String> = names.iter().take(10).map(|n| format!("\"{n}\"")).collect();
     let more = names.len().saturating_sub(10);
@@ -740,7 +732,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
             "codebook",
             format!(
                 "{} marked as not codable (isCodable=\"false\") in the file; Accord has no such mark, they are ordinary codes",
-                plural(not_codable, "code is", "codes are")
+                crate::text::plural(not_codable, "code is", "codes are")
             ),
         );
     }
@@ -796,7 +788,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
             "variables",
             format!(
                 "{} of type DateTime became text attributes (Accord's dates have no time of day)",
-                plural(date_times, "variable", "variables")
+                crate::text::plural(date_times, "variable", "variables")
             ),
         );
     }
@@ -991,7 +983,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
                     place,
                     format!(
                         "the selection is empty or outside the text (0..{length}); its {} skipped",
-                        plural(sel.codings.len(), "coding was", "codings were")
+                        crate::text::plural(sel.codings.len(), "coding was", "codings were")
                     ),
                 );
                 continue;
@@ -1136,14 +1128,14 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
             "sources",
             format!(
                 "{} had Windows line ends (\\r\\n); they were normalised to \\n and selection positions were moved to the same words",
-                plural(line_ends_fixed, "source", "sources")
+                crate::text::plural(line_ends_fixed, "source", "sources")
             ),
         );
     }
     for (why, titles) in &missing_why {
         let place = match titles.as_slice() {
             [one] => format!("source \"{one}\""),
-            many => plural(many.len(), "source", "sources"),
+            many => crate::text::plural(many.len(), "source", "sources"),
         };
         tally.report.warn(place, format!("{why}; not imported"));
     }
@@ -1151,14 +1143,14 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
         let codings = if missing_codings > 0 {
             format!(
                 " with their {}",
-                plural(missing_codings, "coding", "codings")
+                crate::text::plural(missing_codings, "coding", "codings")
             )
         } else {
             String::new()
         };
         not_carried.push(format!(
             "{}{codings}: their text is not in the file ({})",
-            plural(missing.len(), "source", "sources"),
+            crate::text::plural(missing.len(), "source", "sources"),
             list_names(&missing)
         ));
     }
@@ -1198,7 +1190,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
                 "cases",
                 format!(
                     "{} belong to several cases in the file; Accord gives a unit one case, so they were left without one",
-                    plural(shared, "unit seems to", "units seem to")
+                    crate::text::plural(shared, "unit seems to", "units seem to")
                 ),
             );
         }
@@ -1301,20 +1293,20 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
     if !p.sets.is_empty() {
         not_carried.push(format!(
             "{} ({}); Accord has no sets",
-            plural(p.sets.len(), "set", "sets"),
+            crate::text::plural(p.sets.len(), "set", "sets"),
             list_names(&p.sets)
         ));
     }
     if p.graphs > 0 {
         not_carried.push(format!(
             "{}; Accord has no graphs",
-            plural(p.graphs, "graph", "graphs")
+            crate::text::plural(p.graphs, "graph", "graphs")
         ));
     }
     if other_links > 0 {
         not_carried.push(format!(
             "{} between codes, sources or selections; Accord has no links",
-            plural(other_links, "link", "links")
+            crate::text::plural(other_links, "link", "links")
         ));
     }
     if !p.other_sources.is_empty() {
@@ -1324,7 +1316,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
         let names: Vec<String> = p.other_sources.iter().map(|(_, n)| n.clone()).collect();
         not_carried.push(format!(
             "{} ({}: {}); Accord imports text sources only",
-            plural(
+            crate::text::plural(
                 p.other_sources.len(),
                 "source that is not text",
                 "sources that are not text"
@@ -1336,13 +1328,13 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
     if source_values > 0 {
         not_carried.push(format!(
             "{} of sources; Accord keeps attributes on cases only",
-            plural(source_values, "variable value", "variable values")
+            crate::text::plural(source_values, "variable value", "variable values")
         ));
     }
     if case_code_refs > 0 {
         not_carried.push(format!(
             "{} of cases to codes; Accord codes text, not cases",
-            plural(case_code_refs, "reference", "references")
+            crate::text::plural(case_code_refs, "reference", "references")
         ));
     }
     if p.odd_guids > 0 {
@@ -1350,7 +1342,7 @@ pub(crate) fn prepare(loaded: Loaded, report: &mut ExchangeReport) -> Prepared {
             "GUIDs",
             format!(
                 "{} not of the form 8-4-4-4-12; Accord gave them stable GUIDs derived from them",
-                plural(p.odd_guids, "identifier was", "identifiers were")
+                crate::text::plural(p.odd_guids, "identifier was", "identifiers were")
             ),
         );
     }

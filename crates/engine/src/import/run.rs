@@ -21,6 +21,7 @@ use super::{
 };
 use crate::progress::{Cancel, Progress};
 use crate::store::{self, SourceId};
+use crate::text::plural;
 use crate::{Error, Problem, Project, Result};
 
 /// What the researcher chose for one file before importing it. Everything
@@ -420,14 +421,20 @@ fn import_one(
     )?;
     sp.commit()?;
     let kinds = match parsed.sources.first().map(|s| s.kind) {
-        Some(SourceKind::Survey) => format!("{} survey question(s)", parsed.sources.len()),
+        Some(SourceKind::Survey) => {
+            plural(parsed.sources.len(), "survey question", "survey questions")
+        }
         Some(SourceKind::Transcript) => "a transcript".to_owned(),
         _ => "interview notes".to_owned(),
     };
     Ok(FileOutcome {
         file: file.to_owned(),
         status: FileStatus::Imported,
-        message: format!("imported as {kinds}: {units} units, {} cases", cases.len()),
+        message: format!(
+            "imported as {kinds}: {}, {}",
+            plural(units, "unit", "units"),
+            plural(cases.len(), "case", "cases")
+        ),
         sources,
         units,
         cases: cases.len() as u64,

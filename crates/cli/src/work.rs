@@ -478,12 +478,7 @@ pub fn agreement(
             .map(|e| e.to_string_lossy().into_owned())
             .unwrap_or_default();
         let format = ReportFormat::from_extension(&ext)?;
-        let text: String = reports
-            .iter()
-            .map(|r| r.render(format))
-            .collect::<Vec<_>>()
-            .join("\n");
-        std::fs::write(&out, text).with_context(|| format!("writing {}", out.display()))?;
+        accord_engine::agreement::write_reports(&reports, format, &out)?;
         say!("wrote {}", out.display());
         return Ok(());
     }

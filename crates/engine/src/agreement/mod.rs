@@ -49,7 +49,7 @@ pub use intervals::{
 };
 pub use report::{
     AgreementOptions, AgreementReport, CodeAgreement, ReportCoder, ReportFormat, SegmentCounts,
-    UnitOfAnalysis, format_statistic,
+    UnitOfAnalysis, format_statistic, write_reports,
 };
 pub use segments::{MatchThreshold, MatchedPair, SegmentComparison, match_segments};
 pub use stats::{

@@ -546,6 +546,24 @@ impl ReportFormat {
     }
 }
 
+/// Writes `reports` (one, or each coder against the consensus) to `path` in
+/// `format`, one after another. The file is replaced whole or not at all;
+/// a CSV starts with a UTF-8 byte-order mark, without which Excel reads it
+/// in the legacy code page, as every other CSV export of Accord does.
+pub fn write_reports(
+    reports: &[AgreementReport],
+    format: ReportFormat,
+    path: &std::path::Path,
+) -> Result<()> {
+    let mut bytes = Vec::new();
+    if format == ReportFormat::Csv {
+        bytes.extend_from_slice(crate::export::BOM);
+    }
+    let text: Vec<String> = reports.iter().map(|r| r.render(format)).collect();
+    bytes.extend_from_slice(text.join("\n").as_bytes());
+    crate::export::write_file(path, &bytes)
+}
+
 /// A statistic for a table cell: three decimals, or "undefined".
 pub fn format_statistic(s: &Statistic) -> String {
     match s {

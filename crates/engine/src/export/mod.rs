@@ -24,6 +24,7 @@ use crate::{Error, Result, TableQuote, ThemeTable};
 
 mod codebook;
 mod csv;
+pub(crate) use csv::BOM;
 mod docx;
 mod html;
 mod markdown;

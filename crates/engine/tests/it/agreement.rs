@@ -1,7 +1,9 @@
 //! Agreement through the project: small studies whose right answers are
 //! worked out by hand (in the comments), at every unit of analysis.
 
-use accord_engine::agreement::{AgreementOptions, ReportFormat, Statistic, UnitOfAnalysis};
+use accord_engine::agreement::{
+    AgreementOptions, ReportFormat, Statistic, UnitOfAnalysis, write_reports,
+};
 use accord_engine::import::ImportRequest;
 use accord_engine::{
     CodeFields, CodeId, CoderId, DecisionKind, DecisionRequest, DiscrepancyFilter, Error, Phase,
@@ -350,6 +352,38 @@ fn reports_render_as_markdown_html_and_csv_with_the_numbers() {
     let html = report.render(ReportFormat::Html);
     assert!(html.contains("<table"), "{html}");
     assert!(ReportFormat::from_extension("pdf").is_err());
+
+    // Written to a file: a CSV starts with the UTF-8 byte-order mark Excel
+    // needs to read names such as "Tomás" right; Markdown does not.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("agreement.csv");
+    std::fs::write(&csv, "an older report").unwrap();
+    write_reports(std::slice::from_ref(&report), ReportFormat::Csv, &csv).unwrap();
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM first");
+    assert_eq!(&bytes[3..], report.render(ReportFormat::Csv).as_bytes());
+    let md = dir.path().join("agreement.md");
+    write_reports(
+        &[report.clone(), report.clone()],
+        ReportFormat::Markdown,
+        &md,
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert_eq!(
+        text.matches("# Inter-coder agreement").count(),
+        2,
+        "both reports"
+    );
+    assert!(!text.starts_with('\u{feff}'));
+    // Into a folder that does not exist: an error, and no file anywhere.
+    let missing = dir.path().join("no such folder").join("a.csv");
+    assert!(write_reports(&[report], ReportFormat::Csv, &missing).is_err());
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing left behind"
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Search latency over 100,000 units (free-text survey answers): word,
 //! phrase, boolean, prefix and fuzzy queries, each returning the best 200
-//! hits with snippets and the totals.
+//! hits with snippets and the totals; and a word limited to the cases of one
+//! site (a case attribute, resolved in SQLite at query time).
 //!
 //! `cargo bench -p accord-engine --bench search` prints, before criterion's
 //! own figures, the p50 and p95 of 200 timed runs of each query (criterion
@@ -16,13 +17,19 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 const UNITS: usize = 100_000;
 
-const QUERIES: &[(&str, &str)] = &[
-    ("word", "sponsorship"),
-    ("common word", "mentor"),
-    ("phrase", "\"honest feedback\""),
-    ("boolean", "career AND (grant OR manuscript) NOT burnout"),
-    ("prefix", "vascul*"),
-    ("fuzzy", "sponsorshp~1"),
+/// (name, query text, attribute filter)
+const QUERIES: &[(&str, &str, Option<(&str, &str)>)] = &[
+    ("word", "sponsorship", None),
+    ("common word", "mentor", None),
+    ("phrase", "\"honest feedback\"", None),
+    (
+        "boolean",
+        "career AND (grant OR manuscript) NOT burnout",
+        None,
+    ),
+    ("prefix", "vascul*", None),
+    ("fuzzy", "sponsorshp~1", None),
+    ("word + site", "sponsorship", Some(("Site", "North"))),
 ];
 
 fn project() -> (tempfile::TempDir, Project) {
@@ -39,9 +46,12 @@ fn project() -> (tempfile::TempDir, Project) {
     (dir, p)
 }
 
-fn query(text: &str) -> SearchQuery {
+fn query(text: &str, attribute: Option<(&str, &str)>) -> SearchQuery {
     SearchQuery {
         text: text.into(),
+        attributes: attribute
+            .map(|(n, v)| vec![(n.to_owned(), v.to_owned())])
+            .unwrap_or_default(),
         ..SearchQuery::default()
     }
 }
@@ -49,19 +59,19 @@ fn query(text: &str) -> SearchQuery {
 fn search(c: &mut Criterion) {
     let (_dir, mut p) = project();
     // Warm up: the first search opens (here: builds) the index.
-    p.search(None, &query("mentor")).unwrap();
+    p.search(None, &query("mentor", None)).unwrap();
     println!("search over {UNITS} units, 200 runs each:");
-    for (name, text) in QUERIES {
+    for (name, text, attribute) in QUERIES {
         let mut times: Vec<f64> = (0..200)
             .map(|_| {
                 let t = Instant::now();
-                let r = p.search(None, &query(text)).unwrap();
+                let r = p.search(None, &query(text, *attribute)).unwrap();
                 std::hint::black_box(r);
                 t.elapsed().as_secs_f64() * 1e3
             })
             .collect();
         times.sort_by(f64::total_cmp);
-        let hits = p.search(None, &query(text)).unwrap();
+        let hits = p.search(None, &query(text, *attribute)).unwrap();
         println!(
             "  {name:<12} {text:<48} {:>6} units  p50 {:>6.2} ms  p95 {:>6.2} ms  max {:>6.2} ms",
             hits.units,
@@ -71,9 +81,9 @@ fn search(c: &mut Criterion) {
         );
     }
     let mut group = c.benchmark_group("search 100k units");
-    for (name, text) in QUERIES {
+    for (name, text, attribute) in QUERIES {
         group.bench_function(*name, |b| {
-            b.iter(|| p.search(None, &query(text)).unwrap());
+            b.iter(|| p.search(None, &query(text, *attribute)).unwrap());
         });
     }
     group.finish();

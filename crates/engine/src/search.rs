@@ -417,6 +417,27 @@ pub(crate) fn bump_generation(conn: &Connection) -> Result<u64> {
     Ok(next)
 }
 
+/// A term matched loosely: tantivy finds these through automata over the
+/// term dictionary, which its snippet generator cannot highlight, so hits
+/// are highlighted by re-analysing their text and testing each word.
+#[derive(Debug, Clone, PartialEq)]
+enum Loose {
+    /// Indexed terms starting with this (lower-cased, accents folded).
+    Prefix(String),
+    /// Indexed terms within this many edits (a transposition is one) of
+    /// the analysed word.
+    Fuzzy(String, usize),
+}
+
+impl Loose {
+    fn matches(&self, term: &str) -> bool {
+        match self {
+            Loose::Prefix(p) => term.starts_with(p.as_str()),
+            Loose::Fuzzy(t, d) => strsim::osa_distance(t, term) <= *d,
+        }
+    }
+}
+
 /// Splits a query into its parts, turning `word~` and `word~N` on a single
 /// unquoted word into a fuzzy term (tantivy's grammar reads `~N` as phrase
 /// slop, which means nothing on one word).
@@ -425,6 +446,7 @@ fn build_query(
     fields: Fields,
     text: &str,
     warnings: &mut Vec<String>,
+    loose: &mut Vec<Loose>,
 ) -> Result<Box<dyn Query>> {
     let normalised = normalise_query(text);
     let (ast, errors) = query_grammar::parse_query_lenient(&normalised);
@@ -443,7 +465,25 @@ fn build_query(
             p
         })
         .collect();
-    convert(&ast, fields.text, &plain, &fuzzy, warnings)
+    let mut context = Convert {
+        index,
+        text: fields.text,
+        plain: &plain,
+        fuzzy: &fuzzy,
+        warnings,
+        loose,
+    };
+    context.convert(&ast, false)
+}
+
+/// What converting a query's syntax tree needs, and what it collects.
+struct Convert<'a> {
+    index: &'a Index,
+    text: Field,
+    plain: &'a QueryParser,
+    fuzzy: &'a [QueryParser],
+    warnings: &'a mut Vec<String>,
+    loose: &'a mut Vec<Loose>,
 }
 
 /// `word~` is fuzzy with distance 1; the grammar needs an explicit number.
@@ -488,86 +528,115 @@ fn prefix_terms(word: &str) -> Vec<String> {
     out
 }
 
-fn convert(
-    ast: &UserInputAst,
-    text: Field,
-    plain: &QueryParser,
-    fuzzy: &[QueryParser],
-    warnings: &mut Vec<String>,
-) -> Result<Box<dyn Query>> {
-    match ast {
-        UserInputAst::Clause(clauses) => {
-            let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (occur, sub) in clauses {
-                let occur = match occur {
-                    Some(query_grammar::Occur::Should) => Occur::Should,
-                    Some(query_grammar::Occur::MustNot) => Occur::MustNot,
-                    // Words without an operator must all match, as in web search.
-                    Some(query_grammar::Occur::Must) | None => Occur::Must,
-                };
-                parts.push((occur, convert(sub, text, plain, fuzzy, warnings)?));
+impl Convert<'_> {
+    /// Turns the syntax tree into a query; `negated` is set under NOT, whose
+    /// words are not highlighted.
+    fn convert(&mut self, ast: &UserInputAst, negated: bool) -> Result<Box<dyn Query>> {
+        let text = self.text;
+        match ast {
+            UserInputAst::Clause(clauses) => {
+                let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (occur, sub) in clauses {
+                    let occur = match occur {
+                        Some(query_grammar::Occur::Should) => Occur::Should,
+                        Some(query_grammar::Occur::MustNot) => Occur::MustNot,
+                        // Words without an operator must all match, as in web search.
+                        Some(query_grammar::Occur::Must) | None => Occur::Must,
+                    };
+                    let negated = negated || occur == Occur::MustNot;
+                    parts.push((occur, self.convert(sub, negated)?));
+                }
+                if parts.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    parts.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Ok(Box::new(BooleanQuery::new(parts)))
             }
-            if parts.iter().all(|(o, _)| *o == Occur::MustNot) {
-                parts.push((Occur::Must, Box::new(AllQuery)));
-            }
-            Ok(Box::new(BooleanQuery::new(parts)))
-        }
-        UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
-            convert(sub, text, plain, fuzzy, warnings)?,
-            boost.into_inner() as f32,
-        ))),
-        UserInputAst::Leaf(leaf) => {
-            let (parser, leaf) = match leaf.as_ref() {
-                UserInputLeaf::Literal(lit)
-                    if lit.delimiter == Delimiter::None
-                        && !lit.phrase.contains(char::is_whitespace)
-                        && (lit.slop > 0 || fuzzy_suffix(&lit.phrase).is_some()) =>
-                {
-                    // The lenient grammar keeps `~N` inside an unquoted word
-                    // ("mentr~1" is the word), the strict one reads it as slop.
-                    let mut lit = lit.clone();
-                    let mut distance = lit.slop;
-                    if let Some((word, d)) = fuzzy_suffix(&lit.phrase) {
-                        distance = d;
+            UserInputAst::Boost(sub, boost) => Ok(Box::new(BoostQuery::new(
+                self.convert(sub, negated)?,
+                boost.into_inner() as f32,
+            ))),
+            UserInputAst::Leaf(leaf) => {
+                let (parser, leaf) = match leaf.as_ref() {
+                    UserInputLeaf::Literal(lit)
+                        if lit.delimiter == Delimiter::None
+                            && !lit.phrase.contains(char::is_whitespace)
+                            && (lit.slop > 0 || fuzzy_suffix(&lit.phrase).is_some()) =>
+                    {
+                        // The lenient grammar keeps `~N` inside an unquoted word
+                        // ("mentr~1" is the word), the strict one reads it as slop.
+                        let mut lit = lit.clone();
+                        let mut distance = lit.slop;
+                        if let Some((word, d)) = fuzzy_suffix(&lit.phrase) {
+                            distance = d;
+                            lit.phrase = word.to_owned();
+                        }
+                        let distance = distance.clamp(1, 2) as usize;
+                        lit.slop = 0;
+                        if !negated {
+                            if let [term] = self.analysed(&lit.phrase).as_slice() {
+                                self.loose.push(Loose::Fuzzy(term.clone(), distance));
+                            }
+                        }
+                        (&self.fuzzy[distance - 1], UserInputLeaf::Literal(lit))
+                    }
+                    // Likewise `word*` stays in the word: make it a prefix term.
+                    UserInputLeaf::Literal(lit)
+                        if lit.delimiter == Delimiter::None
+                            && !lit.prefix
+                            && lit.phrase.len() > 1
+                            && lit.phrase.ends_with('*')
+                            && !lit.phrase.contains(char::is_whitespace) =>
+                    {
+                        let word = &lit.phrase[..lit.phrase.len() - 1];
+                        // One word: every indexed term starting with it (tantivy's
+                        // parser only builds phrase prefixes of two or more words).
+                        if let [term] = prefix_terms(word).as_slice() {
+                            if !negated {
+                                self.loose.push(Loose::Prefix(term.clone()));
+                            }
+                            return Ok(Box::new(FuzzyTermQuery::new_prefix(
+                                Term::from_field_text(text, term),
+                                0,
+                                false,
+                            )));
+                        }
+                        let mut lit = lit.clone();
                         lit.phrase = word.to_owned();
+                        lit.prefix = true;
+                        (self.plain, UserInputLeaf::Literal(lit))
                     }
-                    let distance = distance.clamp(1, 2) as usize;
-                    lit.slop = 0;
-                    (&fuzzy[distance - 1], UserInputLeaf::Literal(lit))
+                    other => (self.plain, other.clone()),
+                };
+                let (query, errors) = parser
+                    .build_query_from_user_input_ast_lenient(UserInputAst::Leaf(Box::new(leaf)));
+                for e in errors {
+                    self.warnings.push(e.to_string());
                 }
-                // Likewise `word*` stays in the word: make it a prefix term.
-                UserInputLeaf::Literal(lit)
-                    if lit.delimiter == Delimiter::None
-                        && !lit.prefix
-                        && lit.phrase.len() > 1
-                        && lit.phrase.ends_with('*')
-                        && !lit.phrase.contains(char::is_whitespace) =>
-                {
-                    let word = &lit.phrase[..lit.phrase.len() - 1];
-                    // One word: every indexed term starting with it (tantivy's
-                    // parser only builds phrase prefixes of two or more words).
-                    if let [term] = prefix_terms(word).as_slice() {
-                        return Ok(Box::new(FuzzyTermQuery::new_prefix(
-                            Term::from_field_text(text, term),
-                            0,
-                            false,
-                        )));
-                    }
-                    let mut lit = lit.clone();
-                    lit.phrase = word.to_owned();
-                    lit.prefix = true;
-                    (plain, UserInputLeaf::Literal(lit))
-                }
-                other => (plain, other.clone()),
-            };
-            let (query, errors) =
-                parser.build_query_from_user_input_ast_lenient(UserInputAst::Leaf(Box::new(leaf)));
-            for e in errors {
-                warnings.push(e.to_string());
+                Ok(query)
             }
-            Ok(query)
         }
     }
+
+    /// The terms of `word` as the index analyses it (stemmed).
+    fn analysed(&self, word: &str) -> Vec<String> {
+        analyse(self.index, word)
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    }
+}
+
+/// The terms of `text` as the index analyses it, with their byte ranges.
+fn analyse(index: &Index, text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let Some(mut analyzer) = index.tokenizers().get(TOKENIZER) else {
+        return Vec::new();
+    };
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push((t.text.clone(), t.offset_from..t.offset_to));
+    }
+    out
 }
 
 /// Keyword in context: up to [`CONTEXT`] characters either side of the first
@@ -813,12 +882,13 @@ impl Project {
         let index = self.ready_index()?;
         let f = index.fields;
         let mut warnings = Vec::new();
+        let mut loose = Vec::new();
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = query.text.trim();
         let text_query: Box<dyn Query> = if words.is_empty() {
             Box::new(AllQuery)
         } else {
-            build_query(&index.index, f, words, &mut warnings)?
+            build_query(&index.index, f, words, &mut warnings, &mut loose)?
         };
         parts.push((Occur::Must, text_query.box_clone()));
         if !query.kinds.is_empty() {
@@ -899,6 +969,7 @@ impl Project {
             Some(generator)
         };
         let count = all.len() as u64;
+        let analyser = index.index.clone();
         let mut hits = Vec::with_capacity(hits_raw.len());
         let mut total_matches = 0u64;
         let mut stmt = self.conn.prepare_cached(
@@ -924,7 +995,7 @@ impl Project {
             let Ok((source_id, title, kind, case_name, speaker, question, start, end)) = row else {
                 continue;
             };
-            let matches: Vec<(usize, usize)> = match &snippets {
+            let mut matches: Vec<(usize, usize)> = match &snippets {
                 Some(g) => {
                     let snippet = g.snippet(&text);
                     let base = snippet.fragment_range().start;
@@ -941,6 +1012,19 @@ impl Project {
                 }
                 None => Vec::new(),
             };
+            if !loose.is_empty() {
+                let chars = CharIndex::new(&text);
+                for (term, bytes) in analyse(&analyser, &text) {
+                    if loose.iter().any(|l| l.matches(&term)) {
+                        matches.push((
+                            chars.to_char(&text, bytes.start),
+                            chars.to_char(&text, bytes.end),
+                        ));
+                    }
+                }
+                matches.sort_unstable();
+                matches.dedup();
+            }
             total_matches += matches.len() as u64;
             let (snippet, snippet_matches, snippet_cut) = kwic(&text, &matches);
             hits.push(SearchHit {

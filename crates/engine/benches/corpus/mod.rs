@@ -339,6 +339,11 @@ pub fn generate(dir: &Path, files: usize, total_bytes: usize) -> Corpus {
 
 /// Writes surveys holding `units` free-text answers in all (two questions
 /// per row), for the search benchmark.
+/// The values of the categorical "Site" column of [`generate_units`]' surveys.
+pub const SITES: [&str; 5] = ["North", "South", "East", "West", "Central"];
+
+/// Survey CSVs holding `units` free-text answers (two per respondent), with a
+/// categorical "Site" attribute for filtered searches.
 pub fn generate_units(dir: &Path, units: usize) -> Vec<PathBuf> {
     let mut rng = Lcg(0x5ea4_c400);
     let per_file = 2_000;
@@ -350,7 +355,7 @@ pub fn generate_units(dir: &Path, units: usize) -> Vec<PathBuf> {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "Timestamp,Participant ID,What did you value most? (file {i}),What could be improved? (file {i})"
+            "Timestamp,Participant ID,Site,What did you value most? (file {i}),What could be improved? (file {i})"
         );
         for r in 0..rows {
             let mut a = String::new();
@@ -365,8 +370,9 @@ pub fn generate_units(dir: &Path, units: usize) -> Vec<PathBuf> {
             }
             let _ = writeln!(
                 out,
-                "2024/01/{:02} 9:00:00 AM GMT-5,S{i:03}-{r:05},{},{}",
+                "2024/01/{:02} 9:00:00 AM GMT-5,S{i:03}-{r:05},{},{},{}",
                 1 + r % 28,
+                SITES[r % SITES.len()],
                 csv_field(&a),
                 csv_field(&b)
             );

@@ -61,10 +61,37 @@ fn the_query_language_and_filters() {
         }
         assert!(h.snippet.to_lowercase().contains("private practice"));
     }
-    // Fuzzy. (Prefix queries are not checked here: `spons*` finds nothing
-    // and `sponsor*` misses "sponsorship"; reported to the search module.)
-    let fuzzy = p.search(None, &q("sponsorshp~1")).unwrap();
-    assert!(fuzzy.units > 0, "a typo still finds sponsorship");
+    // Prefix and fuzzy terms find the words they stand for, and each hit
+    // highlights those words (tantivy's snippets cannot show them, so the
+    // engine does), not the words of a NOT.
+    let highlighted = |p: &mut Project, query: &str| -> Vec<String> {
+        let results = p.search(None, &q(query)).unwrap();
+        assert!(results.units > 0, "{query} finds something");
+        let mut words = Vec::new();
+        for h in &results.hits {
+            assert!(!h.matches.is_empty(), "{query}: every hit shows a match");
+            let text = p.source_text(h.source_id).unwrap().text;
+            for (s, e) in &h.matches {
+                let m: String = text
+                    .chars()
+                    .skip(*s as usize)
+                    .take((e - s) as usize)
+                    .collect();
+                words.push(m.to_lowercase());
+            }
+            assert!(!h.snippet_matches.is_empty(), "{query}: the snippet shows it");
+        }
+        words
+    };
+    for w in highlighted(&mut p, "spons*") {
+        assert!(w.starts_with("spons"), "spons* highlights {w}");
+    }
+    let sponsor = highlighted(&mut p, "sponsor*");
+    assert!(sponsor.iter().any(|w| w == "sponsorship"), "{sponsor:?}");
+    let fuzzy = highlighted(&mut p, "sponsorshp~1");
+    assert!(fuzzy.iter().all(|w| w == "sponsorship"), "a typo still finds sponsorship: {fuzzy:?}");
+    let negated = highlighted(&mut p, "mentor NOT spons*");
+    assert!(negated.iter().all(|w| !w.starts_with("spons")), "{negated:?}");
 
     // Filters: source kind.
     let all = p.search(None, &q("mentor")).unwrap();

@@ -805,7 +805,19 @@ impl Project {
     /// analyse its units while the next file is parsed. Returns whether
     /// staging is on; otherwise the next search rebuilds the index.
     pub(crate) fn begin_staging(&mut self) -> Result<bool> {
-        Ok(self.index_status()? == IndexStatus::Ready)
+        if self.index_status()? == IndexStatus::Ready {
+            return Ok(true);
+        }
+        // A project without units (a new one) gets its empty index now, so
+        // its first import leaves a current index rather than a rebuild.
+        let units: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
+        if units == 0 {
+            self.rebuild_index(&mut crate::progress::ignore, &Cancel::new())?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// Hands a source stored in the still open transaction `conn` to the

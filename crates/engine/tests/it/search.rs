@@ -79,7 +79,10 @@ fn the_query_language_and_filters() {
                     .collect();
                 words.push(m.to_lowercase());
             }
-            assert!(!h.snippet_matches.is_empty(), "{query}: the snippet shows it");
+            assert!(
+                !h.snippet_matches.is_empty(),
+                "{query}: the snippet shows it"
+            );
         }
         words
     };
@@ -89,9 +92,15 @@ fn the_query_language_and_filters() {
     let sponsor = highlighted(&mut p, "sponsor*");
     assert!(sponsor.iter().any(|w| w == "sponsorship"), "{sponsor:?}");
     let fuzzy = highlighted(&mut p, "sponsorshp~1");
-    assert!(fuzzy.iter().all(|w| w == "sponsorship"), "a typo still finds sponsorship: {fuzzy:?}");
+    assert!(
+        fuzzy.iter().all(|w| w == "sponsorship"),
+        "a typo still finds sponsorship: {fuzzy:?}"
+    );
     let negated = highlighted(&mut p, "mentor NOT spons*");
-    assert!(negated.iter().all(|w| !w.starts_with("spons")), "{negated:?}");
+    assert!(
+        negated.iter().all(|w| !w.starts_with("spons")),
+        "{negated:?}"
+    );
 
     // Filters: source kind.
     let all = p.search(None, &q("mentor")).unwrap();

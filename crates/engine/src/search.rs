@@ -776,14 +776,16 @@ impl Project {
     ) -> Result<()> {
         let generation = generation(&self.conn)?;
         if self.search.is_none() {
-            // Not opened yet: open it if it was current before this change,
-            // otherwise a full rebuild happens on first use.
-            let Some((index, _)) =
-                SearchIndex::open(&SearchIndex::dir_for(self.path()), generation)
-            else {
-                return Ok(());
-            };
-            self.search = Some(index);
+            // Not opened yet: use it only if it was current just before this
+            // change (the change bumped the generation by one). An index
+            // that was already behind, say after a crash, stays behind and
+            // is rebuilt on first use, rather than being stamped current
+            // with only this change applied.
+            let before = generation.saturating_sub(1);
+            match SearchIndex::open(&SearchIndex::dir_for(self.path()), before) {
+                Some((index, true)) => self.search = Some(index),
+                _ => return Ok(()),
+            }
         }
         let result = (|| {
             let index = self.search.as_mut().expect("index is open");

@@ -304,7 +304,20 @@ impl Project {
                     "\u{201c}{title}\u{201d} has {codings} codings; a coded source cannot be removed"
                 )));
             }
+            let import: Option<i64> = c.query_row(
+                "SELECT import_id FROM sources WHERE id = ?1",
+                [source],
+                |r| r.get(0),
+            )?;
             store::sources::delete(c, source)?;
+            // The file's record goes with its last source, so the same file
+            // can be imported again (say, with other options) instead of
+            // being reported as a duplicate of nothing.
+            c.execute(
+                "DELETE FROM imports WHERE id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM sources WHERE import_id = ?1)",
+                [import],
+            )?;
             crate::search::bump_generation(c)?;
             c.log("source.remove", serde_json::json!({ "source": source.0, "title": title }))
         })?;

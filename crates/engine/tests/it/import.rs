@@ -782,3 +782,69 @@ fn search_finds_imported_text_and_survives_a_lost_or_damaged_index() {
         units_containing(&project, "crosstalk")
     );
 }
+
+#[test]
+fn removing_a_source_removes_it_from_search_and_never_stamps_a_stale_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = new_project(dir.path());
+    let path = project.path().to_owned();
+    project
+        .import_files(
+            &[
+                request(&fixture("demo/surveys/mentee-mid-program.csv")),
+                request(&fixture("demo/focus-group/focus-group.vtt")),
+            ],
+            &mut |_| {},
+            &Cancel::new(),
+        )
+        .unwrap();
+    let transcript = project
+        .sources()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind.as_str() == "transcript")
+        .unwrap();
+    assert!(!search_units(&mut project, "crosstalk").is_empty());
+    let visa = search_units(&mut project, "visa");
+
+    // With the index open: the source's units leave the index with it.
+    project.remove_source(transcript.id).unwrap();
+    assert!(search_units(&mut project, "crosstalk").is_empty());
+    assert_eq!(search_units(&mut project, "visa"), visa, "the survey stays");
+    assert_eq!(project.index_status().unwrap(), IndexStatus::Ready);
+
+    // An index left behind by a crash (the project changed after the index
+    // last committed; here the generation is bumped by hand, as a change
+    // whose index update never ran) must not be updated with the next
+    // change alone and stamped current: it is rebuilt instead.
+    // The removed file can be imported again: it is not a duplicate of a
+    // source that no longer exists.
+    let again = project
+        .import_file(&request(&fixture("demo/focus-group/focus-group.vtt")))
+        .unwrap();
+    assert_eq!(again.status, FileStatus::Imported, "{}", again.message);
+    let fg = project
+        .sources()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kind.as_str() == "transcript")
+        .unwrap();
+    drop(project);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute(
+            "UPDATE project_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'index_generation'",
+            [],
+        )
+        .unwrap();
+    }
+    let mut project = Project::open(&path).unwrap();
+    project.remove_source(fg.id).unwrap();
+    assert_eq!(
+        project.index_status().unwrap(),
+        IndexStatus::NeedsRebuild,
+        "the stale index is not stamped current"
+    );
+    assert!(search_units(&mut project, "crosstalk").is_empty());
+    assert_eq!(search_units(&mut project, "visa"), visa);
+}

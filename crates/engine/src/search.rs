@@ -815,15 +815,17 @@ impl Project {
         let units: i64 = self
             .conn
             .query_row("SELECT count(*) FROM units", [], |r| r.get(0))?;
-        if units == 0 {
-            self.rebuild_index(&mut crate::progress::ignore, &Cancel::new())?;
-            return Ok(true);
-        }
-        Ok(false)
+        // If even that fails, the import goes on and search rebuilds later.
+        Ok(units == 0
+            && self
+                .rebuild_index(&mut crate::progress::ignore, &Cancel::new())
+                .is_ok())
     }
 
     /// Hands a source stored in the still open transaction `conn` to the
     /// index writer. Nothing is visible until [`Project::commit_staged`].
+    /// An associated function, as the transaction borrows the project's
+    /// connection while its index is written.
     pub(crate) fn stage_source(
         search: &mut Option<SearchIndex>,
         conn: &Connection,

@@ -245,7 +245,7 @@ impl Project {
         progress: &mut dyn FnMut(Progress),
         cancel: &Cancel,
         who: &str,
-        staging: bool,
+        mut staging: bool,
     ) -> Result<Vec<FileOutcome>> {
         let files_total = requests.len() as u64;
         let mut done_bytes = 0u64;
@@ -271,8 +271,16 @@ impl Project {
             if outcome.status == FileStatus::Imported {
                 added.extend(&outcome.sources);
                 if staging {
-                    for source in &outcome.sources {
-                        Project::stage_source(&mut self.search, &tx, *source)?;
+                    let staged = outcome
+                        .sources
+                        .iter()
+                        .try_for_each(|s| Project::stage_source(&mut self.search, &tx, *s));
+                    if let Err(e) = staged {
+                        // The index is a cache: the import goes on without
+                        // it, and the next search rebuilds it.
+                        tracing::warn!("search index update failed, it will be rebuilt: {e}");
+                        self.search = None;
+                        staging = false;
                     }
                 }
             }

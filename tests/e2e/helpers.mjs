@@ -56,6 +56,10 @@ export async function launch({ args = [], home } = {}) {
       NO_AT_BRIDGE: "1",
     },
     stdio: ["ignore", "ignore", "pipe"],
+    // Its own process group, holding WebKitWebDriver and the app too, so
+    // that stop() can end all three: an app left running keeps this pipe
+    // open and the test file would never exit.
+    detached: true,
   });
   let driverLog = "";
   driver.stderr.on("data", (d) => (driverLog += d));
@@ -69,7 +73,11 @@ export async function launch({ args = [], home } = {}) {
       capabilities: { "tauri:options": { application: APP, args } },
     });
   } catch (e) {
-    driver.kill();
+    try {
+      process.kill(-driver.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
     throw new Error(`could not start the app: ${e.message}\n${driverLog}`);
   }
   let stopped = false;
@@ -81,7 +89,13 @@ export async function launch({ args = [], home } = {}) {
     } catch {
       /* the app may already be gone */
     }
-    driver.kill();
+    try {
+      process.kill(-driver.pid, "SIGTERM");
+    } catch {
+      /* the group has already exited */
+    }
+    driver.stderr.destroy();
+    driver.unref();
   };
   return { browser, home, stop };
 }

@@ -121,10 +121,11 @@ pub(crate) fn store_file(
             }
             previous_end = u.end;
         }
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO sources(guid, import_id, kind, title, file_name, text, char_len, content_hash, imported_at, position)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
+        )?
+        .execute(params![
                 store::new_guid(),
                 import_id,
                 source.kind.as_str(),

@@ -237,16 +237,17 @@ impl CaseLookup {
         let key = name.to_ascii_lowercase();
         if let Some((id, existing)) = self.0.get_mut(&key) {
             if role == CaseRole::Moderator && existing != "moderator" {
-                conn.execute("UPDATE cases SET role = 'moderator' WHERE id = ?1", [*id])?;
+                conn.prepare_cached("UPDATE cases SET role = 'moderator' WHERE id = ?1")?
+                    .execute([*id])?;
                 *existing = "moderator".to_owned();
             }
             return Ok(*id);
         }
         // Not in the lookup, which holds every case: a new one.
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO cases(guid, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
-            (super::new_guid(), name, role.as_str(), super::now()),
-        )?;
+        )?
+        .execute((super::new_guid(), name, role.as_str(), super::now()))?;
         let id = CaseId(conn.last_insert_rowid());
         self.0.insert(key, (id, role.as_str().to_owned()));
         Ok(id)
@@ -262,17 +263,17 @@ pub(crate) fn upsert_attribute(
     levels: &[String],
 ) -> Result<AttributeId> {
     let scale = (!levels.is_empty()).then(|| serde_json::to_string(levels).unwrap_or_default());
+    // Called for every value of every imported row: cached statements.
     if let Some(id) = conn
-        .query_row("SELECT id FROM attributes WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM attributes WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
         .optional()?
     {
         if let Some(scale) = &scale {
-            conn.execute(
+            conn.prepare_cached(
                 "UPDATE attributes SET type = ?2, scale = ?3 WHERE id = ?1 AND scale IS NULL",
-                (id, kind.as_str(), scale),
-            )?;
+            )?
+            .execute((id, kind.as_str(), scale))?;
         }
         return Ok(id);
     }
@@ -290,11 +291,11 @@ pub(crate) fn set_value(
     attribute: AttributeId,
     value: &str,
 ) -> Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO case_attributes(case_id, attribute_id, value) VALUES (?1, ?2, ?3)
          ON CONFLICT(case_id, attribute_id) DO UPDATE SET value = excluded.value",
-        (case, attribute, value),
-    )?;
+    )?
+    .execute((case, attribute, value))?;
     Ok(())
 }
 

@@ -26,6 +26,32 @@ fn q(text: &str) -> SearchQuery {
     }
 }
 
+/// The words each hit of `query` highlights, lower-cased, read from the
+/// sources' own text at the hits' offsets. Every hit must show a match, in
+/// its snippet too.
+fn highlighted(p: &mut Project, query: &str) -> Vec<String> {
+    let results = p.search(None, &q(query)).unwrap();
+    assert!(results.units > 0, "{query} finds something");
+    let mut words = Vec::new();
+    for h in &results.hits {
+        assert!(!h.matches.is_empty(), "{query}: every hit shows a match");
+        let text = p.source_text(h.source_id).unwrap().text;
+        for (s, e) in &h.matches {
+            let m: String = text
+                .chars()
+                .skip(*s as usize)
+                .take((e - s) as usize)
+                .collect();
+            words.push(m.to_lowercase());
+        }
+        assert!(
+            !h.snippet_matches.is_empty(),
+            "{query}: the snippet shows it"
+        );
+    }
+    words
+}
+
 #[test]
 fn the_query_language_and_filters() {
     let (_dir, mut p) = project();
@@ -43,49 +69,18 @@ fn the_query_language_and_filters() {
     );
     assert_eq!(not.units + and.units, visa.units);
 
-    // A phrase matches the words in order; each hit's matches are the phrase.
+    // A phrase matches the words in order; each word of it is highlighted on
+    // its own, stemmed ("practices" matches "practice").
+    for w in highlighted(&mut p, "\"private practice\"") {
+        assert!(w.starts_with("private") || w.starts_with("practic"), "{w}");
+    }
     let phrase = p.search(None, &q("\"private practice\"")).unwrap();
-    assert!(phrase.units > 0);
     for h in &phrase.hits {
-        let text = p.source_text(h.source_id).unwrap().text;
-        for (s, e) in &h.matches {
-            let m: String = text
-                .chars()
-                .skip(*s as usize)
-                .take((e - s) as usize)
-                .collect();
-            // Each word of the phrase is highlighted on its own, stemmed
-            // ("practices" matches "practice").
-            let m = m.to_lowercase();
-            assert!(m.starts_with("private") || m.starts_with("practic"), "{m}");
-        }
         assert!(h.snippet.to_lowercase().contains("private practice"));
     }
     // Prefix and fuzzy terms find the words they stand for, and each hit
     // highlights those words (tantivy's snippets cannot show them, so the
     // engine does), not the words of a NOT.
-    let highlighted = |p: &mut Project, query: &str| -> Vec<String> {
-        let results = p.search(None, &q(query)).unwrap();
-        assert!(results.units > 0, "{query} finds something");
-        let mut words = Vec::new();
-        for h in &results.hits {
-            assert!(!h.matches.is_empty(), "{query}: every hit shows a match");
-            let text = p.source_text(h.source_id).unwrap().text;
-            for (s, e) in &h.matches {
-                let m: String = text
-                    .chars()
-                    .skip(*s as usize)
-                    .take((e - s) as usize)
-                    .collect();
-                words.push(m.to_lowercase());
-            }
-            assert!(
-                !h.snippet_matches.is_empty(),
-                "{query}: the snippet shows it"
-            );
-        }
-        words
-    };
     for w in highlighted(&mut p, "spons*") {
         assert!(w.starts_with("spons"), "spons* highlights {w}");
     }

@@ -370,29 +370,45 @@ fn units_of_source(conn: &Connection, source: SourceId) -> Result<Vec<IndexUnit>
 /// The cases whose attribute `name` has `value`, both compared trimmed and
 /// without regard to case (Unicode lower case, as the user typed them).
 fn cases_with_attribute(conn: &Connection, name: &str, value: &str) -> Result<Vec<u64>> {
-    let name = name.trim().to_lowercase();
-    let value = value.trim().to_lowercase();
+    let name = name.trim();
+    let value = value.trim();
     let mut attrs = conn.prepare_cached("SELECT id, name FROM attributes")?;
     let ids: Vec<i64> = attrs
         .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
         .filter_map(|row| match row {
-            Ok((id, n)) if n.trim().to_lowercase() == name => Some(Ok(id)),
+            Ok((id, n)) if same_text(&n, name) => Some(Ok(id)),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         })
         .collect::<rusqlite::Result<_>>()?;
+    // Tens of thousands of rows for a large survey: compared in place,
+    // without a string allocated per row.
     let mut stmt =
         conn.prepare_cached("SELECT case_id, value FROM case_attributes WHERE attribute_id = ?1")?;
     let mut cases = Vec::new();
     for id in ids {
-        for row in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
-            let (case, v) = row?;
-            if v.trim().to_lowercase() == value {
-                cases.push(case as u64);
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            if same_text(
+                row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?,
+                value,
+            ) {
+                cases.push(row.get::<_, i64>(0)? as u64);
             }
         }
     }
     Ok(cases)
+}
+
+/// Whether two attribute names or values are the same, trimmed and without
+/// regard to case (Unicode lower case; ASCII compared without allocating).
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_ascii() && b.is_ascii() {
+        a.eq_ignore_ascii_case(b)
+    } else {
+        a.to_lowercase() == b.to_lowercase()
+    }
 }
 
 pub(crate) fn generation(conn: &Connection) -> Result<u64> {
@@ -1129,6 +1145,17 @@ mod tests {
         }
         assert_eq!(fuzzy_suffix("mentr~1"), Some(("mentr", 1)));
         assert_eq!(fuzzy_suffix("a~b"), None);
+    }
+
+    #[test]
+    fn attribute_values_match_trimmed_and_regardless_of_case() {
+        assert!(same_text(" North ", "north"));
+        assert!(same_text("MENTOR", "Mentor"));
+        // Beyond ASCII, Unicode lower case decides.
+        assert!(same_text("ÉCOLE", "école"));
+        assert!(same_text("Łódź", "ŁÓDŹ"));
+        assert!(!same_text("mentor", "mentors"));
+        assert!(!same_text("école", "ecole"), "accents are kept");
     }
 
     #[test]

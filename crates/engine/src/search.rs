@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{DocSetCollector, TopDocs};
+use tantivy::collector::{DocSetCollector, FilterCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, QueryParser, TermSetQuery,
 };
@@ -905,11 +905,20 @@ impl Project {
                 Some(ids)
             }
         };
-        let attribute_cases = query
-            .attributes
-            .iter()
-            .map(|(name, value)| cases_with_attribute(&self.conn, name, value))
-            .collect::<Result<Vec<_>>>()?;
+        // The cases that have every attribute value asked for: a filter on
+        // the `case` fast field of each match (cheaper than a query with
+        // thousands of case terms).
+        let mut allowed: Option<HashSet<u64>> = None;
+        for (name, value) in &query.attributes {
+            let cases: HashSet<u64> = cases_with_attribute(&self.conn, name, value)?
+                .into_iter()
+                .collect();
+            allowed = Some(match allowed {
+                None => cases,
+                Some(before) => before.intersection(&cases).copied().collect(),
+            });
+        }
+        let allowed = std::sync::Arc::new(allowed);
         let limit = query.limit.unwrap_or(200).clamp(1, 5_000);
         let index = self.ready_index()?;
         let f = index.fields;
@@ -937,22 +946,25 @@ impl Project {
                 .map(|s| Term::from_field_u64(f.source, s.0 as u64));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
-        for cases in attribute_cases {
-            let terms = cases.into_iter().map(|c| Term::from_field_u64(f.case, c));
-            parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
-        }
         if let Some(ids) = &code_units {
             let terms = ids.iter().map(|u| Term::from_field_u64(f.unit, *u as u64));
             parts.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
         }
         let full = BooleanQuery::new(parts);
         let searcher = index.reader.searcher();
-        let (top, all) = searcher
-            .search(
-                &full,
-                &(TopDocs::with_limit(limit).order_by_score(), DocSetCollector),
-            )
-            .map_err(index_err)?;
+        let collectors = (TopDocs::with_limit(limit).order_by_score(), DocSetCollector);
+        let (top, all) = match allowed.as_ref() {
+            None => searcher.search(&full, &collectors),
+            Some(_) => {
+                let filter = FilterCollector::new(
+                    "case".to_owned(),
+                    move |case: u64| allowed.as_ref().as_ref().is_some_and(|a| a.contains(&case)),
+                    collectors,
+                );
+                searcher.search(&full, &filter)
+            }
+        }
+        .map_err(index_err)?;
         // Totals over every match, not only the page shown.
         let mut sources = HashSet::new();
         let mut cases = HashSet::new();

@@ -381,6 +381,20 @@ fn a_file_wide_attribute_and_moderators_are_applied() {
     assert_eq!(former.units, mr01_units);
     let nobody = project.search(None, &mentor_filter("", "dean")).unwrap();
     assert_eq!(nobody.units, 0, "a value no case has matches nothing");
+    // Several filters must all hold: no case is both a mentor and a mentee.
+    let both = project
+        .search(
+            None,
+            &SearchQuery {
+                attributes: vec![
+                    ("role".into(), "mentor".into()),
+                    ("role".into(), "mentee".into()),
+                ],
+                ..SearchQuery::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(both.units, 0);
 }
 
 #[test]

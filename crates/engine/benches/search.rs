@@ -17,8 +17,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 const UNITS: usize = 100_000;
 
+/// A case attribute filter: (attribute, value).
+type Filter = Option<(&'static str, &'static str)>;
+
 /// (name, query text, attribute filter)
-const QUERIES: &[(&str, &str, Option<(&str, &str)>)] = &[
+const QUERIES: &[(&str, &str, Filter)] = &[
     ("word", "sponsorship", None),
     ("common word", "mentor", None),
     ("phrase", "\"honest feedback\"", None),

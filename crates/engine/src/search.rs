@@ -588,10 +588,8 @@ impl Convert<'_> {
                         }
                         let distance = distance.clamp(1, 2) as usize;
                         lit.slop = 0;
-                        if !negated {
-                            if let [term] = self.analysed(&lit.phrase).as_slice() {
-                                self.loose.push(Loose::Fuzzy(term.clone(), distance));
-                            }
+                        if !negated && let [term] = self.analysed(&lit.phrase).as_slice() {
+                            self.loose.push(Loose::Fuzzy(term.clone(), distance));
                         }
                         (&self.fuzzy[distance - 1], UserInputLeaf::Literal(lit))
                     }

@@ -454,6 +454,57 @@ impl Loose {
     }
 }
 
+/// What the hits of a query highlight: its words, its phrases as whole
+/// spans, and the words its prefix and fuzzy terms matched; never what is
+/// under NOT or aimed at another field (`speaker:`, `question:`). Worked out
+/// from the query rather than taken from tantivy's snippets, which highlight
+/// a phrase's words wherever they stand alone ("matched" for "good match")
+/// and cannot show prefix or fuzzy matches.
+#[derive(Debug, Default)]
+struct Highlights {
+    words: HashSet<String>,
+    phrases: Vec<Vec<String>>,
+    loose: Vec<Loose>,
+}
+
+impl Highlights {
+    /// The ranges to highlight in `text` (code points), in order.
+    fn find(&self, index: &Index, text: &str) -> Vec<(usize, usize)> {
+        let tokens = analyse(index, text);
+        let mut bytes: Vec<(usize, usize)> = Vec::new();
+        for (term, range) in &tokens {
+            if self.words.contains(term) || self.loose.iter().any(|l| l.matches(term)) {
+                bytes.push((range.start, range.end));
+            }
+        }
+        for phrase in &self.phrases {
+            for run in tokens.windows(phrase.len()) {
+                if run.iter().zip(phrase).all(|((t, _), p)| t == p) {
+                    bytes.push((run[0].1.start, run[run.len() - 1].1.end));
+                }
+            }
+        }
+        bytes.sort_unstable();
+        // A word inside a phrase span is shown as part of the phrase.
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (start, end) in bytes {
+            match merged.last_mut() {
+                Some(last) if start < last.1 => last.1 = last.1.max(end),
+                _ => merged.push((start, end)),
+            }
+        }
+        let chars = CharIndex::new(text);
+        merged
+            .into_iter()
+            .map(|(s, e)| (chars.to_char(text, s), chars.to_char(text, e)))
+            .collect()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.words.is_empty() && self.phrases.is_empty() && self.loose.is_empty()
+    }
+}
+
 /// Splits a query into its parts, turning `word~` and `word~N` on a single
 /// unquoted word into a fuzzy term (tantivy's grammar reads `~N` as phrase
 /// slop, which means nothing on one word).
@@ -462,7 +513,7 @@ fn build_query(
     fields: Fields,
     text: &str,
     warnings: &mut Vec<String>,
-    loose: &mut Vec<Loose>,
+    marks: &mut Highlights,
 ) -> Result<Box<dyn Query>> {
     let normalised = normalise_query(text);
     let (ast, errors) = query_grammar::parse_query_lenient(&normalised);
@@ -487,7 +538,7 @@ fn build_query(
         plain: &plain,
         fuzzy: &fuzzy,
         warnings,
-        loose,
+        marks,
     };
     context.convert(&ast, false)
 }
@@ -499,7 +550,7 @@ struct Convert<'a> {
     plain: &'a QueryParser,
     fuzzy: &'a [QueryParser],
     warnings: &'a mut Vec<String>,
-    loose: &'a mut Vec<Loose>,
+    marks: &'a mut Highlights,
 }
 
 /// `word~` is fuzzy with distance 1; the grammar needs an explicit number.
@@ -572,6 +623,9 @@ impl Convert<'_> {
                 boost.into_inner() as f32,
             ))),
             UserInputAst::Leaf(leaf) => {
+                if !negated {
+                    self.mark(leaf);
+                }
                 let (parser, leaf) = match leaf.as_ref() {
                     UserInputLeaf::Literal(lit)
                         if lit.delimiter == Delimiter::None
@@ -589,7 +643,7 @@ impl Convert<'_> {
                         let distance = distance.clamp(1, 2) as usize;
                         lit.slop = 0;
                         if !negated && let [term] = self.analysed(&lit.phrase).as_slice() {
-                            self.loose.push(Loose::Fuzzy(term.clone(), distance));
+                            self.marks.loose.push(Loose::Fuzzy(term.clone(), distance));
                         }
                         (&self.fuzzy[distance - 1], UserInputLeaf::Literal(lit))
                     }
@@ -606,7 +660,7 @@ impl Convert<'_> {
                         // parser only builds phrase prefixes of two or more words).
                         if let [term] = prefix_terms(word).as_slice() {
                             if !negated {
-                                self.loose.push(Loose::Prefix(term.clone()));
+                                self.marks.loose.push(Loose::Prefix(term.clone()));
                             }
                             return Ok(Box::new(FuzzyTermQuery::new_prefix(
                                 Term::from_field_text(text, term),
@@ -628,6 +682,35 @@ impl Convert<'_> {
                 }
                 Ok(query)
             }
+        }
+    }
+
+    /// Notes what a plain word or phrase of the text field highlights
+    /// (prefix and fuzzy words are noted where they are converted).
+    fn mark(&mut self, leaf: &UserInputLeaf) {
+        let UserInputLeaf::Literal(lit) = leaf else {
+            return;
+        };
+        let loose_word = lit.delimiter == Delimiter::None
+            && !lit.phrase.contains(char::is_whitespace)
+            && (lit.slop > 0 || fuzzy_suffix(&lit.phrase).is_some() || lit.phrase.ends_with('*'));
+        if loose_word || lit.field_name.as_deref().is_some_and(|f| f != "text") {
+            return;
+        }
+        let mut terms = self.analysed(&lit.phrase);
+        if lit.prefix {
+            // "private pract"*: the last word is a prefix.
+            let last = lit.phrase.split_whitespace().last().unwrap_or_default();
+            if let [prefix] = prefix_terms(last).as_slice() {
+                self.marks.loose.push(Loose::Prefix(prefix.clone()));
+            }
+            terms.pop();
+        }
+        let quoted = lit.delimiter != Delimiter::None;
+        if quoted && lit.slop == 0 && !lit.prefix && terms.len() > 1 {
+            self.marks.phrases.push(terms);
+        } else {
+            self.marks.words.extend(terms);
         }
     }
 
@@ -921,13 +1004,13 @@ impl Project {
         let index = self.ready_index()?;
         let f = index.fields;
         let mut warnings = Vec::new();
-        let mut loose = Vec::new();
+        let mut marks = Highlights::default();
         let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = query.text.trim();
         let text_query: Box<dyn Query> = if words.is_empty() {
             Box::new(AllQuery)
         } else {
-            build_query(&index.index, f, words, &mut warnings, &mut loose)?
+            build_query(&index.index, f, words, &mut warnings, &mut marks)?
         };
         parts.push((Occur::Must, text_query.box_clone()));
         if !query.kinds.is_empty() {
@@ -1001,15 +1084,6 @@ impl Project {
                 .to_owned();
             hits_raw.push((score, unit as i64, text));
         }
-        let snippets = if words.is_empty() {
-            None
-        } else {
-            let mut generator =
-                tantivy::snippet::SnippetGenerator::create(&searcher, &*text_query, f.text)
-                    .map_err(index_err)?;
-            generator.set_max_num_chars(usize::MAX / 2);
-            Some(generator)
-        };
         let count = all.len() as u64;
         let analyser = index.index.clone();
         let mut hits = Vec::with_capacity(hits_raw.len());
@@ -1037,36 +1111,11 @@ impl Project {
             let Ok((source_id, title, kind, case_name, speaker, question, start, end)) = row else {
                 continue;
             };
-            let mut matches: Vec<(usize, usize)> = match &snippets {
-                Some(g) => {
-                    let snippet = g.snippet(&text);
-                    let base = snippet.fragment_range().start;
-                    snippet
-                        .highlighted()
-                        .iter()
-                        .map(|r| {
-                            (
-                                byte_to_char(&text, base + r.start),
-                                byte_to_char(&text, base + r.end),
-                            )
-                        })
-                        .collect()
-                }
-                None => Vec::new(),
+            let matches = if marks.is_empty() {
+                Vec::new()
+            } else {
+                marks.find(&analyser, &text)
             };
-            if !loose.is_empty() {
-                let chars = CharIndex::new(&text);
-                for (term, bytes) in analyse(&analyser, &text) {
-                    if loose.iter().any(|l| l.matches(&term)) {
-                        matches.push((
-                            chars.to_char(&text, bytes.start),
-                            chars.to_char(&text, bytes.end),
-                        ));
-                    }
-                }
-                matches.sort_unstable();
-                matches.dedup();
-            }
             total_matches += matches.len() as u64;
             let (snippet, snippet_matches, snippet_cut) = kwic(&text, &matches);
             hits.push(SearchHit {

@@ -69,7 +69,8 @@ export async function launch({ args = [], home } = {}) {
     browser = await remote({
       hostname: "127.0.0.1",
       port,
-      logLevel: "error",
+      // E2E_LOG=info logs every WebDriver command (which element a failing click hit).
+      logLevel: process.env.E2E_LOG ?? "error",
       capabilities: { "tauri:options": { application: APP, args } },
     });
   } catch (e) {

@@ -124,8 +124,12 @@ test("builds two themes, stars and de-identifies quotes, and exports the table a
   await shown(browser, '[data-testid="quote-editor"]');
   const original = await textOf(browser, '[data-testid="quote-original"]');
   assert.equal(original, starredA[0], "the editor shows the original passage");
-  const select = (from, to) =>
-    browser.execute(
+  const select = async (from, to) => {
+    // After an edit the editor puts the caret back on the next animation
+    // frame; selecting before that frame would be undone by it. Two frames
+    // later it has run.
+    await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    await browser.execute(
       (a, b) => {
         const box = document.querySelector('textarea[name="quote-edit"]');
         box.focus();
@@ -135,6 +139,7 @@ test("builds two themes, stars and de-identifies quotes, and exports the table a
       from,
       to,
     );
+  };
   const firstWord = original.match(/^\S+/)[0];
   await select(0, firstWord.length);
   await (await shown(browser, '[data-testid="quote-replace"]')).click();
@@ -143,7 +148,9 @@ test("builds two themes, stars and de-identifies quotes, and exports the table a
   const words = [...edited.matchAll(/\S+/g)];
   if (words.length >= 8) {
     await select(words[3].index, words[5].index + words[5][0].length);
-    await (await shown(browser, '[data-testid="quote-shorten"]')).click();
+    const shorten = await shown(browser, '[data-testid="quote-shorten"]');
+    await browser.waitUntil(() => shorten.isEnabled(), { timeoutMsg: "a selection enables Shorten" });
+    await shorten.click();
     await browser.waitUntil(async () => (await (await browser.$('textarea[name="quote-edit"]')).getValue()).includes("…"), {
       timeout: 5000,
       timeoutMsg: "shortening did not put an ellipsis in the quote",

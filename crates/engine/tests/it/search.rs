@@ -87,18 +87,8 @@ fn the_query_language_and_filters() {
     for w in highlighted(&mut p, "visa waiver") {
         assert!(w == "visa" || w == "waiver", "{w}");
     }
-    let speaker = p.search(None, &q("speaker:Rachel mentor")).unwrap();
-    assert!(speaker.units > 0);
-    for h in &speaker.hits {
-        let text = p.source_text(h.source_id).unwrap().text;
-        for (s, e) in &h.matches {
-            let m: String = text
-                .chars()
-                .skip(*s as usize)
-                .take((e - s) as usize)
-                .collect();
-            assert!(m.to_lowercase().starts_with("mentor"), "{m}");
-        }
+    for w in highlighted(&mut p, "speaker:Rachel mentor") {
+        assert!(w.starts_with("mentor"), "{w}");
     }
     let phrase = p.search(None, &q("\"private practice\"")).unwrap();
     for h in &phrase.hits {
